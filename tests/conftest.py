@@ -1,0 +1,74 @@
+"""Shared fixtures: a small programme with two sites, and users in every role."""
+
+from datetime import date
+
+import pytest
+
+
+@pytest.fixture
+def programme(db):
+    from ipsworks.organisation.models import Programme
+
+    return Programme.objects.create(name="Test programme")
+
+
+@pytest.fixture
+def site_a(programme):
+    from ipsworks.organisation.models import Site, Team
+
+    site = Site.objects.create(
+        programme=programme, name="Alpha", slug="alpha", start_date=date(2015, 1, 28)
+    )
+    Team.objects.create(site=site, name="Alpha North CMHT")
+    Team.objects.create(site=site, name="Alpha South CMHT")
+    return site
+
+
+@pytest.fixture
+def site_b(programme):
+    from ipsworks.organisation.models import Site, Team
+
+    site = Site.objects.create(
+        programme=programme, name="Beta", slug="beta", start_date=date(2015, 10, 1)
+    )
+    Team.objects.create(site=site, name="Beta CMHT")
+    return site
+
+
+@pytest.fixture
+def make_user(programme):
+    """make_user(role, site=None, team=None, username=None, **membership) -> User"""
+    from ipsworks.accounts.models import Membership, User
+
+    counter = {"n": 0}
+
+    def make(role, site=None, team=None, username=None, **membership):
+        counter["n"] += 1
+        user = User.objects.create_user(
+            username=username or f"{role}-{counter['n']}", password="a-long-test-password"
+        )
+        Membership.objects.create(
+            user=user, role=role, programme=programme, site=site, team=team, **membership
+        )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def users(site_a, site_b, make_user):
+    """One user per role; site roles at site A (plus a specialist at site B)."""
+    team_north, team_south = list(site_a.teams.order_by("name"))
+    return {
+        "specialist": make_user("specialist", site_a, team_north, username="a.es1"),
+        "specialist_south": make_user("specialist", site_a, team_south, username="a.es2"),
+        "specialist_b": make_user("specialist", site_b, site_b.teams.first(), username="b.es1"),
+        "team_leader": make_user("team_leader", site_a, team_north, username="a.tl"),
+        "implementation_manager": make_user("implementation_manager", site_a, username="a.im"),
+        "implementation_manager_b": make_user("implementation_manager", site_b, username="b.im"),
+        "programme_manager": make_user("programme_manager", username="pm"),
+        "reviewer": make_user("reviewer", username="rev"),
+        "evaluator": make_user("evaluator", username="eval"),
+        "commissioner": make_user("commissioner", username="comm"),
+        "administrator": make_user("administrator", username="adm"),
+    }

@@ -1,0 +1,108 @@
+"""The demo programme: six sites of the seed's Table 1, and every demo account signs in."""
+
+import os
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+
+from ipsworks.accounts.models import Membership, User
+from ipsworks.demo.context import DEMO_PASSWORD
+from ipsworks.demo.loader import load_demo
+from ipsworks.organisation.models import Site
+
+pytestmark = pytest.mark.django_db
+
+SLUGS = [
+    "berkshire",
+    "lincolnshire",
+    "bradford",
+    "wiltshire",
+    "bedfordshire-luton",
+    "northamptonshire",
+]
+PROGRAMME_ACCOUNTS = ["programme.manager", "reviewer", "evaluator", "commissioner", "admin"]
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        ctx = load_demo(seed=2014)
+    yield ctx
+    with django_db_blocker.unblock():
+        from django.core.management import call_command
+
+        call_command("flush", interactive=False, verbosity=0)
+        call_command("migrate", verbosity=0)  # reload the data migrations' reference rows
+
+
+def demo_usernames():
+    names = list(PROGRAMME_ACCOUNTS)
+    for slug in SLUGS:
+        names += [f"{slug}.im", f"{slug}.tl", f"{slug}.es1", f"{slug}.es2"]
+    return names
+
+
+def test_six_sites_with_the_seed_start_dates(demo):
+    starts = dict(Site.objects.values_list("slug", "start_date"))
+    assert starts == {
+        "berkshire": date(2015, 1, 28),
+        "lincolnshire": date(2015, 1, 28),
+        "bradford": date(2015, 1, 28),
+        "wiltshire": date(2015, 10, 1),
+        "bedfordshire-luton": date(2015, 9, 28),
+        "northamptonshire": date(2015, 12, 1),
+    }
+    assert set(Site.objects.values_list("referral_target", "job_start_target")) == {(120, 60)}
+    assert {s.programme.name for s in Site.objects.all()} == {"Making IPS Work"}
+
+
+@pytest.mark.parametrize("username", demo_usernames())
+def test_every_demo_account_signs_in_with_the_demo_password(demo, client, username):
+    response = client.post("/account/sign-in/", {"username": username, "password": DEMO_PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get("/").status_code == 200
+
+
+def test_site_accounts_hold_the_expected_roles(demo):
+    roles = dict(
+        Membership.objects.filter(site__slug="wiltshire").values_list("user__username", "role")
+    )
+    assert roles == {
+        "wiltshire.im": "implementation_manager",
+        "wiltshire.tl": "team_leader",
+        "wiltshire.es1": "specialist",
+        "wiltshire.es2": "specialist",
+    }
+    assert User.objects.get(username="admin").is_superuser
+
+
+def test_demo_command_loads_and_exits_with_no_serve(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IPSWORKS_", "DATABASE_URL"))}
+    env["IPSWORKS_DATA_DIR"] = str(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "ipsworks.cli", "demo", "--no-serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "http://127.0.0.1:8000/" in result.stdout
+    assert "berkshire.im, berkshire.tl, berkshire.es1, berkshire.es2" in result.stdout
+    assert (tmp_path / "ipsworks.sqlite3").exists()
+
+
+def test_demo_refuses_a_non_sqlite_database(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IPSWORKS_")}
+    env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/never_used_by_demo"
+    result = subprocess.run(
+        [sys.executable, "-m", "ipsworks.cli", "demo", "--no-serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "embedded SQLite database only" in result.stderr
