@@ -1,0 +1,54 @@
+from django import forms
+
+from ipsworks.core.forms import DateInput, NhsFormMixin
+
+from .models import Post, SiteFunding, Stakeholder
+
+
+class PostForm(NhsFormMixin, forms.ModelForm):
+    class Meta:
+        model = Post
+        fields = [
+            "role",
+            "title",
+            "fte",
+            "funding_type",
+            "funder",
+            "start_date",
+            "end_date",
+            "recurrent",
+            "successor",
+            "notes",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.site = site
+        choices = Post.objects.filter(site=site)
+        if self.instance.pk:
+            choices = choices.exclude(pk=self.instance.pk)
+        self.fields["successor"].queryset = choices
+        self.fields["successor"].empty_label = "None recorded"
+
+
+class StatusForm(NhsFormMixin, forms.ModelForm):
+    class Meta:
+        model = SiteFunding
+        fields = ["status", "at_risk", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+
+class StakeholderForm(NhsFormMixin, forms.ModelForm):
+    class Meta:
+        model = Stakeholder
+        fields = ["kind", "organisation", "contact_role", "engagement", "last_contact", "notes"]
+        widgets = {"last_contact": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.site = site

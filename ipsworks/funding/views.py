@@ -1,0 +1,144 @@
+"""Funding screens: the dashboard, a site's posts and status, and the edit forms."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from ipsworks.organisation.models import Site
+
+from . import services
+from .access import can_edit_site, can_see_stakeholders, funding_sites, get_funding_site_or_404
+from .chart import build_timeline
+from .forms import PostForm, StakeholderForm, StatusForm
+from .models import Post, Stakeholder
+from .selectors import (
+    ALERT_MONTHS,
+    alert_window,
+    funding_alerts,
+    posts_for_site,
+    posts_for_sites,
+    site_summaries,
+    stakeholders_for_site,
+    status_for,
+)
+
+
+def dashboard(request):
+    sites = funding_sites(request.user)
+    if not sites.exists():
+        raise Http404("Not found")
+    today = timezone.localdate()
+    alerts = funding_alerts(as_of=today, sites=sites)
+    posts = list(posts_for_sites(sites))
+    single = sites.count() == 1
+    subject = sites.first().name if single else "The programme"
+    timeline = build_timeline(
+        posts,
+        as_of=today,
+        title=f"Funding timeline: {subject if single else 'all sites'}",
+        subject=subject,
+        show_site=not single,
+    )
+    return render(
+        request,
+        "funding/dashboard.html",
+        {
+            "today": today,
+            "window_end": alert_window(today)[1],
+            "months": ALERT_MONTHS,
+            "alerts": alerts,
+            "summaries": site_summaries(sites, as_of=today),
+            "timeline": timeline,
+            "show_site": not single,
+        },
+    )
+
+
+def site_funding(request, slug: str):
+    site = get_funding_site_or_404(request.user, slug)
+    today = timezone.localdate()
+    posts = list(posts_for_site(site))
+    return render(
+        request,
+        "funding/site.html",
+        {
+            "site": site,
+            "today": today,
+            "status": status_for(site),
+            "posts": posts,
+            "alerts": funding_alerts(as_of=today, sites=Site.objects.filter(pk=site.pk)),
+            "timeline": build_timeline(
+                posts,
+                as_of=today,
+                title=f"Funding timeline: {site.name}",
+                subject=site.name,
+                grant_end=site.end_date,
+            ),
+            "stakeholders": (
+                stakeholders_for_site(site) if can_see_stakeholders(request.user, site) else None
+            ),
+            "can_edit": can_edit_site(request.user, site),
+        },
+    )
+
+
+def _editable_site(request, slug: str):
+    site = get_funding_site_or_404(request.user, slug)
+    if not can_edit_site(request.user, site):
+        raise PermissionDenied("You can read this site's funding but not change it.")
+    return site
+
+
+def _form_page(request, site, form, title, back):
+    return render(
+        request,
+        "funding/form.html",
+        {"site": site, "form": form, "title": title, "back": back},
+    )
+
+
+def post_form(request, slug: str, pk: int | None = None):
+    site = _editable_site(request, slug)
+    post = get_object_or_404(Post, pk=pk, site=site) if pk else None
+    form = PostForm(request.POST or None, instance=post, site=site)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        if post:
+            services.update_post(actor=request.user, post=post, data=data)
+            messages.success(request, "Post changed.")
+        else:
+            services.create_post(actor=request.user, site=site, data=data)
+            messages.success(request, "Post added.")
+        return redirect("funding:site", slug=site.slug)
+    title = "Change a post" if post else "Add a post"
+    return _form_page(request, site, form, title, "funding:site")
+
+
+def status_form(request, slug: str):
+    site = _editable_site(request, slug)
+    current = status_for(site)
+    form = StatusForm(request.POST or None, instance=current if current.pk else None)
+    if request.method == "POST" and form.is_valid():
+        services.set_site_status(actor=request.user, site=site, **form.cleaned_data)
+        messages.success(request, "Status after the grant saved.")
+        return redirect("funding:site", slug=site.slug)
+    return _form_page(request, site, form, "Status after the grant", "funding:site")
+
+
+def stakeholder_form(request, slug: str, pk: int | None = None):
+    site = _editable_site(request, slug)
+    item = get_object_or_404(Stakeholder, pk=pk, site=site) if pk else None
+    form = StakeholderForm(request.POST or None, instance=item, site=site)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        if item:
+            services.update_stakeholder(actor=request.user, stakeholder=item, data=data)
+            messages.success(request, "Stakeholder changed.")
+        else:
+            services.create_stakeholder(actor=request.user, site=site, data=data)
+            messages.success(request, "Stakeholder added.")
+        return redirect("funding:site", slug=site.slug)
+    title = "Change a stakeholder" if item else "Add a stakeholder"
+    return _form_page(request, site, form, title, "funding:site")
