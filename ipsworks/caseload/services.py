@@ -1,0 +1,1082 @@
+"""Every write to caseload records goes through these functions.
+
+Each function is keyword-only, typed and atomic, and takes the ``actor`` (the signed-in user).
+Each one, in one transaction:
+
+1. checks permission through :mod:`ipsworks.accounts.scoping`: the record must be within the
+   actor's case scope (a specialist: own caseload; a team leader: the team; an implementation
+   manager: the site; programme managers and administrators: their programme). Commissioners,
+   reviewers and evaluators never write. A refusal raises :class:`CaseloadPermissionError`
+   (a ``PermissionDenied``). Views fetch records with ``get_case_or_404`` first, so a record
+   outside the user's scope is a 404 before any service is called;
+2. validates with :mod:`ipsworks.caseload.rules` and raises
+   ``django.core.exceptions.ValidationError({field: [messages]})`` (``.message_dict``);
+3. for changes to existing records, checks ``expected_version`` (the ``version`` the caller
+   read). If someone else saved in between, :class:`ConflictError` is raised, carrying what
+   changed (``.changes``: field, label, value before, value now; ``.changed_by``), and nothing
+   is overwritten. Pass ``expected_version=None`` only for trusted batch paths (imports);
+4. saves, bumping ``version``;
+5. records the audit event (``ipsworks.audit.services.record``, event names like
+   ``caseload.job_started``) with before/after snapshots;
+6. sends ``ipsworks.caseload.signals.records_changed(sender=<model class>, site=site,
+   dates=[...])`` with the record dates touched (before and after).
+
+Functions: :func:`refer_service_user` (a new person and their first referral),
+:func:`add_episode` (a new referral for a known person), :func:`update_service_user`,
+:func:`update_episode`, :func:`discharge_episode`, :func:`record_activity`,
+:func:`delete_activity`, :func:`record_job_start`, :func:`update_job`, :func:`record_job_end`,
+:func:`remove_service_user` (administrators only).
+
+Bulk use (the monthly returns import)
+-------------------------------------
+Wrap many calls in :func:`batch`::
+
+    from ipsworks.caseload import services
+    with services.batch(actor=user, audit_rows=False, event="returns.applied",
+                        summary="March 2016 return") as b:
+        for row in rows:
+            try:
+                with transaction.atomic():        # a savepoint per row, if you want to go on
+                    services.refer_service_user(actor=user, site=site, reference=row.id, ...)
+            except ValidationError as exc:
+                errors[row.number] = exc.message_dict
+    b.counts   # Counter of events applied, e.g. {"caseload.referred": 12, ...}
+
+Inside a batch, ``records_changed`` is sent once per site when the batch ends (with every date
+touched), and with ``audit_rows=False`` one summary audit event replaces the per-row events. The
+batch is one transaction: an exception escaping it rolls everything back. Look-ups the import
+needs are in :mod:`ipsworks.caseload.selectors` (``find_service_user``, ``open_episode_for``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+
+from ipsworks.accounts.models import Membership
+from ipsworks.accounts.roles import Role
+from ipsworks.accounts.scoping import scope_for, scoped_cases
+from ipsworks.audit.models import AuditEvent
+from ipsworks.audit.services import changed_fields, record, snapshot
+from ipsworks.organisation.models import Site, Team
+
+from . import rules
+from .models import (
+    Activity,
+    ActivityKind,
+    EmploymentStatus,
+    Episode,
+    Job,
+    ServiceUser,
+)
+from .signals import records_changed
+from .wages import WageTable
+
+WRITE_ROLES = frozenset(
+    {
+        Role.SPECIALIST,
+        Role.TEAM_LEADER,
+        Role.IMPLEMENTATION_MANAGER,
+        Role.PROGRAMME_MANAGER,
+        Role.ADMINISTRATOR,
+    }
+)
+BOOKKEEPING = {"version", "created_at", "updated_at", "id"}
+
+
+class CaseloadPermissionError(PermissionDenied):
+    """The actor may not make this change."""
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    label: str
+    was: str
+    now: str
+    yours: str = ""
+
+
+class ConflictError(Exception):
+    """Someone else saved the record after the caller read it; nothing was overwritten."""
+
+    def __init__(
+        self,
+        *,
+        instance: models.Model,
+        expected_version: int,
+        changes: list[FieldChange],
+        changed_by: list[str],
+    ):
+        self.instance = instance
+        self.expected_version = expected_version
+        self.current_version = instance.version
+        self.changes = changes
+        self.changed_by = changed_by
+        who = ", ".join(changed_by) or "someone else"
+        super().__init__(
+            f"{instance._meta.verbose_name.capitalize()} was changed by {who} after you opened "
+            f"it (version {expected_version} -> {instance.version}); nothing was saved."
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Batches
+
+
+@dataclass
+class Batch:
+    actor: Any
+    audit_rows: bool = True
+    event: str = "caseload.batch"
+    summary: str = ""
+    sites: dict[int, Site] = field(default_factory=dict)
+    dates: dict[int, set[date]] = field(default_factory=dict)
+    counts: Counter = field(default_factory=Counter)
+    wage_table: WageTable | None = None
+
+
+_BATCH: ContextVar[Batch | None] = ContextVar("caseload_batch", default=None)
+
+
+@contextlib.contextmanager
+def batch(
+    *, actor, audit_rows: bool = True, event: str = "caseload.batch", summary: str = ""
+) -> Iterator[Batch]:
+    """Apply many changes in one transaction, with one `records_changed` per site at the end."""
+    with transaction.atomic():
+        current = Batch(actor=actor, audit_rows=audit_rows, event=event, summary=summary)
+        current.wage_table = WageTable.load()
+        token = _BATCH.set(current)
+        try:
+            yield current
+        finally:
+            _BATCH.reset(token)
+        for site_id, dates in current.dates.items():
+            records_changed.send(
+                sender=ServiceUser, site=current.sites[site_id], dates=sorted(dates)
+            )
+        if not audit_rows and current.counts:
+            for site in current.sites.values():
+                record(
+                    actor=actor,
+                    action=AuditEvent.Action.IMPORT,
+                    event=event,
+                    entity="caseload",
+                    site=site,
+                    summary=(summary + ": " if summary else "")
+                    + ", ".join(f"{k} x{v}" for k, v in sorted(current.counts.items())),
+                )
+
+
+def _changed(model, site: Site, dates) -> None:
+    touched = {d for d in dates if d is not None}
+    current = _BATCH.get()
+    if current is not None:
+        current.sites[site.pk] = site
+        current.dates.setdefault(site.pk, set()).update(touched)
+        return
+    records_changed.send(sender=model, site=site, dates=sorted(touched))
+
+
+def _audit(*, actor, action: str, event: str, instance, site, summary, before=None, after=None):
+    current = _BATCH.get()
+    if current is not None:
+        current.counts[event] += 1
+        if not current.audit_rows:
+            return
+    record(
+        actor=actor,
+        action=action,
+        event=event,
+        instance=instance,
+        site=site,
+        summary=summary,
+        before=before,
+        after=after,
+    )
+
+
+def _wages() -> WageTable:
+    current = _BATCH.get()
+    if current is not None and current.wage_table is not None:
+        return current.wage_table
+    return WageTable.load()
+
+
+# --------------------------------------------------------------------------------------------
+# Permission and concurrency helpers
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def can_write(actor) -> bool:
+    scope = scope_for(actor)
+    return scope.is_superuser or bool(scope.roles & WRITE_ROLES)
+
+
+def _require_writer(actor) -> None:
+    if not can_write(actor):
+        raise CaseloadPermissionError("Your role cannot change caseload records.")
+
+
+def _require_in_scope(actor, instance: models.Model) -> None:
+    _require_writer(actor)
+    model = type(instance)
+    if not scoped_cases(actor, model._default_manager.filter(pk=instance.pk)).exists():
+        raise CaseloadPermissionError("This record is outside your caseload.")
+
+
+def _invalid(errors: rules.Errors) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _display(model, attname: str, value) -> str:
+    if value is None or value == "":
+        return "(blank)"
+    try:
+        fld = next(f for f in model._meta.concrete_fields if f.attname == attname)
+    except StopIteration:
+        return str(value)
+    if fld.choices:
+        return str(dict(fld.flatchoices).get(value, value))
+    if fld.is_relation:
+        obj = fld.related_model._default_manager.filter(pk=value).first()
+        return str(obj) if obj else str(value)
+    if isinstance(fld, models.DateField) and isinstance(value, str):
+        try:
+            return rules.day(date.fromisoformat(value[:10]))
+        except ValueError:
+            return value
+    if isinstance(fld, models.BooleanField):
+        return "Yes" if value else "No"
+    return str(value)
+
+
+def _label(model, attname: str) -> str:
+    for f in model._meta.concrete_fields:
+        if f.attname == attname:
+            return str(f.verbose_name).capitalize()
+    return attname
+
+
+def _lock(instance, expected_version: int | None, attempted: Mapping[str, Any] | None = None):
+    """Re-read the row for update; raise ConflictError when its version moved on."""
+    model = type(instance)
+    current = model._default_manager.select_for_update().get(pk=instance.pk)
+    if expected_version is None or current.version == expected_version:
+        return current
+    events = AuditEvent.objects.filter(
+        entity=model._meta.label, entity_id=str(instance.pk)
+    ).order_by("at", "id")
+    first: dict[str, Any] = {}
+    last: dict[str, Any] = {}
+    who: list[str] = []
+    for ev in events:
+        after = ev.after or {}
+        if not after or (after.get("version") or 0) <= expected_version:
+            continue
+        for name in changed_fields(ev.before, after):
+            if name in BOOKKEEPING:
+                continue
+            first.setdefault(name, (ev.before or {}).get(name))
+            last[name] = after.get(name)
+        if ev.actor_label and ev.actor_label not in who:
+            who.append(ev.actor_label)
+    now = snapshot(current)
+    if not first and attempted:
+        for name, value in attempted.items():
+            attname = name + "_id" if f"{name}_id" in now else name
+            if attname in now and now[attname] != _plain(value):
+                first[attname] = None
+                last[attname] = now[attname]
+    changes = []
+    for name in sorted(first):
+        mine = ""
+        if attempted:
+            key = name[:-3] if name.endswith("_id") and name[:-3] in attempted else name
+            if key in attempted:
+                mine = _display(model, name, _plain(attempted[key]))
+        changes.append(
+            FieldChange(
+                field=name,
+                label=_label(model, name),
+                was=_display(model, name, first[name]) if first[name] is not None else "",
+                now=_display(model, name, now.get(name, last[name])),
+                yours=mine,
+            )
+        )
+    raise ConflictError(
+        instance=current, expected_version=expected_version, changes=changes, changed_by=who
+    )
+
+
+def _plain(value):
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _save(instance) -> None:
+    instance.version = (instance.version or 0) + 1
+    instance.save()
+
+
+# --------------------------------------------------------------------------------------------
+# Assignment (specialist, team)
+
+
+def _assignment(
+    *, site: Site, specialist, team: Team | None
+) -> tuple[Any, Team | None, rules.Errors]:
+    errors: rules.Errors = {}
+    if team is not None and team.site_id != site.pk:
+        errors["team"] = [f"The team {team.name} is not part of {site.name}."]
+    if specialist is not None:
+        membership = (
+            Membership.objects.filter(user=specialist, role=Role.SPECIALIST, site=site)
+            .order_by("-start_date")
+            .first()
+        )
+        if membership is None:
+            errors["specialist"] = [
+                f"{specialist.username} is not an employment specialist at {site.name}."
+            ]
+        elif team is None and membership.team_id:
+            team = membership.team
+    return specialist, team, errors
+
+
+def _is_specialist_at(actor, site) -> bool:
+    return Membership.objects.filter(user=actor, role=Role.SPECIALIST, site=site).exists()
+
+
+def _episode_bounds(episode: Episode) -> dict[str, date | None]:
+    jobs = episode.jobs.aggregate(first=Min("start_date"), last=Max("start_date"))
+    acts = episode.activities.aggregate(first=Min("date"), last=Max("date"))
+    lasts = [d for d in (jobs["last"], acts["last"]) if d]
+    return {
+        "first_job_start": jobs["first"],
+        "first_activity": acts["first"],
+        "last_record": max(lasts) if lasts else None,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Service users and referrals
+
+EQUALITY_FIELDS = ("age_band", "gender", "ethnicity", "diagnosis_group")
+
+
+@transaction.atomic
+def refer_service_user(
+    *,
+    actor,
+    site: Site,
+    reference: str,
+    referral_date: date,
+    specialist=None,
+    team: Team | None = None,
+    referral_source: str = "",
+    employment_status: str = EmploymentStatus.OUT_OF_WORK,
+    profile_started: date | None = None,
+    age_band: str = "",
+    gender: str = "",
+    ethnicity: str = "",
+    diagnosis_group: str = "",
+    is_synthetic: bool = False,
+) -> Episode:
+    """Record a new person (by the site's pseudonymous ID) and their first referral.
+
+    A duplicate ID at the site is refused: use :func:`add_episode` for someone coming back.
+    A specialist who refers someone without naming a specialist takes them on themselves.
+    """
+    _require_writer(actor)
+    reference = (reference or "").strip()
+    if specialist is None and _is_specialist_at(actor, site):
+        specialist = actor
+    specialist, team, assign_errors = _assignment(site=site, specialist=specialist, team=team)
+    errors = rules.merge(
+        rules.check_reference(reference),
+        rules.check_unique_reference(
+            reference,
+            existing=ServiceUser.objects.filter(site=site, reference__iexact=reference)
+            .values_list("reference", flat=True)
+            .order_by(),
+        ),
+        rules.check_episode(
+            referral_date=referral_date, profile_started=profile_started, today=_today()
+        ),
+        assign_errors,
+    )
+    _invalid(errors)
+    person = ServiceUser(
+        site=site,
+        reference=reference,
+        age_band=age_band,
+        gender=gender,
+        ethnicity=ethnicity,
+        diagnosis_group=diagnosis_group,
+        is_synthetic=is_synthetic,
+    )
+    person.save()
+    episode = Episode(
+        service_user=person,
+        site=site,
+        referral_date=referral_date,
+        referral_source=referral_source,
+        team=team,
+        specialist=specialist,
+        employment_status=employment_status,
+        profile_started=profile_started,
+    )
+    episode.save()
+    _require_in_scope(actor, episode)
+    _audit(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        event="caseload.referred",
+        instance=episode,
+        site=site,
+        summary=f"Referred {reference} on {rules.day(referral_date)}",
+        after={"service_user": snapshot(person), "episode": snapshot(episode)},
+    )
+    _changed(Episode, site, [referral_date, profile_started])
+    return episode
+
+
+@transaction.atomic
+def add_episode(
+    *,
+    actor,
+    service_user: ServiceUser,
+    referral_date: date,
+    specialist=None,
+    team: Team | None = None,
+    referral_source: str = "",
+    employment_status: str = EmploymentStatus.OUT_OF_WORK,
+    profile_started: date | None = None,
+) -> Episode:
+    """A new referral for a person already known at the site (their last one must be closed)."""
+    _require_in_scope(actor, service_user)
+    site = service_user.site
+    if specialist is None and _is_specialist_at(actor, site):
+        specialist = actor
+    specialist, team, assign_errors = _assignment(site=site, specialist=specialist, team=team)
+    open_episode = service_user.episodes.filter(discharge_date__isnull=True).first()
+    errors = rules.merge(
+        rules.check_new_episode(
+            open_episode_referral=open_episode.referral_date if open_episode else None
+        ),
+        rules.check_episode(
+            referral_date=referral_date, profile_started=profile_started, today=_today()
+        ),
+        assign_errors,
+    )
+    last_close = service_user.episodes.aggregate(last=Max("discharge_date"))["last"]
+    if referral_date and last_close and referral_date < last_close:
+        errors = rules.merge(
+            errors,
+            {
+                "referral_date": [
+                    f"The new referral date ({rules.day(referral_date)}) is before the previous "
+                    f"referral was closed ({rules.day(last_close)})."
+                ]
+            },
+        )
+    _invalid(errors)
+    episode = Episode(
+        service_user=service_user,
+        site=site,
+        referral_date=referral_date,
+        referral_source=referral_source,
+        team=team,
+        specialist=specialist,
+        employment_status=employment_status,
+        profile_started=profile_started,
+    )
+    episode.save()
+    _require_in_scope(actor, episode)
+    _audit(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        event="caseload.re_referred",
+        instance=episode,
+        site=site,
+        summary=f"New referral for {service_user.reference} on {rules.day(referral_date)}",
+        after=snapshot(episode),
+    )
+    _changed(Episode, site, [referral_date, profile_started])
+    return episode
+
+
+@transaction.atomic
+def update_service_user(
+    *,
+    actor,
+    service_user: ServiceUser,
+    expected_version: int | None,
+    values: Mapping[str, Any],
+) -> ServiceUser:
+    """Change a person's ID or equality fields (age band, gender, ethnicity, diagnosis group).
+
+    A changed age band re-decides the minimum wage and competitiveness of their jobs.
+    """
+    _require_in_scope(actor, service_user)
+    allowed = {"reference", *EQUALITY_FIELDS}
+    unknown = set(values) - allowed
+    if unknown:
+        raise ValueError(f"update_service_user cannot change {sorted(unknown)}")
+    person = _lock(service_user, expected_version, values)
+    before = snapshot(person)
+    errors: rules.Errors = {}
+    if "reference" in values:
+        reference = (values["reference"] or "").strip()
+        errors = rules.merge(
+            rules.check_reference(reference),
+            rules.check_unique_reference(
+                reference,
+                existing=ServiceUser.objects.filter(site=person.site, reference__iexact=reference)
+                .exclude(pk=person.pk)
+                .values_list("reference", flat=True)
+                .order_by(),
+            ),
+        )
+        values = {**values, "reference": reference}
+    _invalid(errors)
+    for name, value in values.items():
+        setattr(person, name, value or "")
+    _save(person)
+    after = snapshot(person)
+    dates: list[date] = []
+    if before["age_band"] != after["age_band"]:
+        table = _wages()
+        for job in Job.objects.filter(episode__service_user=person):
+            decision = table.decide(
+                start_date=job.start_date,
+                age_band=person.age_band,
+                hourly_pay=job.hourly_pay,
+                open_to_anyone=job.open_to_anyone,
+            )
+            if (job.minimum_wage, job.is_competitive) != (
+                decision.minimum_wage,
+                decision.is_competitive,
+            ):
+                job.minimum_wage = decision.minimum_wage
+                job.is_competitive = decision.is_competitive
+                _save(job)
+                dates.append(job.start_date)
+    _audit(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        event="caseload.service_user_changed",
+        instance=person,
+        site=person.site,
+        summary=f"Changed {', '.join(changed_fields(before, after)) or 'nothing'} "
+        f"for {person.reference}",
+        before=before,
+        after=after,
+    )
+    _changed(ServiceUser, person.site, dates)
+    return person
+
+
+EPISODE_FIELDS = {
+    "referral_date",
+    "referral_source",
+    "team",
+    "specialist",
+    "employment_status",
+    "profile_started",
+    "discharge_date",
+    "discharge_reason",
+}
+
+
+@transaction.atomic
+def update_episode(
+    *,
+    actor,
+    episode: Episode,
+    expected_version: int | None,
+    values: Mapping[str, Any],
+) -> Episode:
+    """Correct a referral: dates, source, assignment, status at referral, discharge."""
+    _require_in_scope(actor, episode)
+    unknown = set(values) - EPISODE_FIELDS
+    if unknown:
+        raise ValueError(f"update_episode cannot change {sorted(unknown)}")
+    current = _lock(episode, expected_version, values)
+    before = snapshot(current)
+    for name, value in values.items():
+        if name in {"referral_source", "discharge_reason", "employment_status"}:
+            value = (value or "").strip()
+        if name == "employment_status" and not value:
+            value = EmploymentStatus.OUT_OF_WORK
+        setattr(current, name, value)
+    errors: rules.Errors = {}
+    if "specialist" in values or "team" in values:
+        spec, team, errors = _assignment(
+            site=current.site, specialist=current.specialist, team=current.team
+        )
+        current.specialist, current.team = spec, team
+    bounds = _episode_bounds(current)
+    errors = rules.merge(
+        errors,
+        rules.check_episode(
+            referral_date=current.referral_date,
+            profile_started=current.profile_started,
+            discharge_date=current.discharge_date,
+            discharge_reason=current.discharge_reason,
+            today=_today(),
+            **bounds,
+        ),
+    )
+    if current.discharge_date is None:
+        other_open = (
+            Episode.objects.filter(
+                service_user_id=current.service_user_id, discharge_date__isnull=True
+            )
+            .exclude(pk=current.pk)
+            .first()
+        )
+        if other_open is not None:
+            errors = rules.merge(
+                errors,
+                {
+                    "discharge_date": [
+                        "This person has another open referral "
+                        f"(referred {rules.day(other_open.referral_date)}): only one may be open."
+                    ]
+                },
+            )
+    _invalid(errors)
+    _save(current)
+    after = snapshot(current)
+    _audit(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        event="caseload.episode_changed",
+        instance=current,
+        site=current.site,
+        summary=f"Changed {', '.join(changed_fields(before, after)) or 'nothing'} "
+        f"in the referral of {current.service_user.reference}",
+        before=before,
+        after=after,
+    )
+    _changed(
+        Episode,
+        current.site,
+        [
+            _as_date(before["referral_date"]),
+            _as_date(before["profile_started"]),
+            _as_date(before["discharge_date"]),
+            current.referral_date,
+            current.profile_started,
+            current.discharge_date,
+        ],
+    )
+    return current
+
+
+def _as_date(value) -> date | None:
+    if value in (None, ""):
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+@transaction.atomic
+def discharge_episode(
+    *,
+    actor,
+    episode: Episode,
+    expected_version: int | None,
+    discharge_date: date,
+    discharge_reason: str,
+) -> Episode:
+    """Close the open referral on a date with a reason."""
+    _require_in_scope(actor, episode)
+    current = _lock(
+        episode,
+        expected_version,
+        {"discharge_date": discharge_date, "discharge_reason": discharge_reason},
+    )
+    bounds = _episode_bounds(current)
+    _invalid(
+        rules.check_discharge(
+            referral_date=current.referral_date,
+            profile_started=current.profile_started,
+            discharge_date=discharge_date,
+            discharge_reason=discharge_reason,
+            today=_today(),
+            last_record=bounds["last_record"],
+            already_discharged=current.discharge_date,
+        )
+    )
+    before = snapshot(current)
+    current.discharge_date = discharge_date
+    current.discharge_reason = discharge_reason
+    _save(current)
+    _audit(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        event="caseload.discharged",
+        instance=current,
+        site=current.site,
+        summary=f"Discharged {current.service_user.reference} on {rules.day(discharge_date)}",
+        before=before,
+        after=snapshot(current),
+    )
+    _changed(Episode, current.site, [discharge_date])
+    return current
+
+
+# --------------------------------------------------------------------------------------------
+# Activities
+
+ACTIVITY_EVENTS = {
+    ActivityKind.APPLICATION: "caseload.application_logged",
+    ActivityKind.EMPLOYER_CONTACT: "caseload.employer_contact_logged",
+    ActivityKind.EMPLOYER_INTERVIEW: "caseload.employer_interview_logged",
+    ActivityKind.BENEFITS_PLANNING: "caseload.benefits_planning_logged",
+    ActivityKind.IN_WORK_SUPPORT: "caseload.in_work_support_logged",
+}
+
+
+@transaction.atomic
+def record_activity(
+    *,
+    actor,
+    episode: Episode,
+    kind: str,
+    date: date,
+    face_to_face: bool = False,
+    matches_preferences: bool | None = None,
+    employer: str = "",
+    specialist=None,
+) -> Activity:
+    """Log a dated piece of work (application, employer contact, interview, benefits planning,
+    in-work support). The work is credited to `specialist`, else to the actor when they are a
+    specialist at the site, else to the episode's specialist."""
+    _require_in_scope(actor, episode)
+    errors: rules.Errors = {}
+    if kind not in ActivityKind.values:
+        errors["kind"] = ["Choose what kind of activity this was."]
+    errors = rules.merge(
+        errors,
+        rules.check_activity(
+            date_=date,
+            referral_date=episode.referral_date,
+            discharge_date=episode.discharge_date,
+            today=_today(),
+        ),
+    )
+    _invalid(errors)
+    if specialist is None:
+        if Membership.objects.filter(
+            user=actor, role=Role.SPECIALIST, site_id=episode.site_id
+        ).exists():
+            specialist = actor
+        else:
+            specialist = episode.specialist
+    activity = Activity(
+        episode=episode,
+        site_id=episode.site_id,
+        kind=kind,
+        date=date,
+        face_to_face=face_to_face if kind != ActivityKind.APPLICATION else False,
+        matches_preferences=matches_preferences,
+        employer=(employer or "").strip(),
+        specialist=specialist,
+    )
+    activity.save()
+    _audit(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        event=ACTIVITY_EVENTS.get(kind, "caseload.activity_logged"),
+        instance=activity,
+        site=episode.site,
+        summary=f"{activity.get_kind_display()} for {episode.service_user.reference} on "
+        f"{rules.day(date)}",
+        after=snapshot(activity),
+    )
+    _changed(Activity, episode.site, [date])
+    return activity
+
+
+@transaction.atomic
+def delete_activity(*, actor, activity: Activity, expected_version: int | None) -> None:
+    """Remove an activity logged by mistake (audited, with what it was)."""
+    _require_in_scope(actor, activity)
+    current = _lock(activity, expected_version)
+    before = snapshot(current)
+    site = current.episode.site
+    reference = current.episode.service_user.reference
+    current.delete()
+    _audit(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        event="caseload.activity_removed",
+        instance=None,
+        site=site,
+        summary=f"Removed an activity of {reference} dated {before['date']}",
+        before=before,
+    )
+    _changed(Activity, site, [_as_date(before["date"])])
+
+
+# --------------------------------------------------------------------------------------------
+# Jobs
+
+
+def _job_errors(episode: Episode, job: Job) -> rules.Errors:
+    return rules.check_job(
+        start_date=job.start_date,
+        end_date=job.end_date,
+        end_reason=job.end_reason,
+        hours_per_week=job.hours_per_week,
+        hourly_pay=job.hourly_pay,
+        employer=job.employer,
+        job_title=job.job_title,
+        referral_date=episode.referral_date,
+        profile_started=episode.profile_started,
+        discharge_date=episode.discharge_date,
+        today=_today(),
+    )
+
+
+def _decide_wage(job: Job, age_band: str) -> None:
+    decision = _wages().decide(
+        start_date=job.start_date,
+        age_band=age_band,
+        hourly_pay=job.hourly_pay,
+        open_to_anyone=job.open_to_anyone,
+    )
+    job.minimum_wage = decision.minimum_wage
+    job.is_competitive = decision.is_competitive
+
+
+def _to_decimal(value):
+    if value is None or value == "" or isinstance(value, Decimal):
+        return value
+    try:
+        return Decimal(str(value).strip().lstrip("£"))
+    except ArithmeticError:
+        return value
+
+
+@transaction.atomic
+def record_job_start(
+    *,
+    actor,
+    episode: Episode,
+    start_date: date,
+    employer: str,
+    job_title: str,
+    hours_per_week: Decimal,
+    hourly_pay: Decimal,
+    occupation_group: str = "",
+    open_to_anyone: bool = True,
+    end_date: date | None = None,
+    end_reason: str = "",
+) -> Job:
+    """Record a job the person started (second and later jobs too). Decides the minimum wage
+    in force on the start date and whether the job is competitive (see wages.py)."""
+    _require_in_scope(actor, episode)
+    job = Job(
+        episode=episode,
+        site_id=episode.site_id,
+        start_date=start_date,
+        employer=(employer or "").strip(),
+        job_title=(job_title or "").strip(),
+        occupation_group=occupation_group or "",
+        hours_per_week=_to_decimal(hours_per_week),
+        hourly_pay=_to_decimal(hourly_pay),
+        open_to_anyone=open_to_anyone,
+        end_date=end_date,
+        end_reason=end_reason or "",
+    )
+    _invalid(_job_errors(episode, job))
+    job.hours_per_week = Decimal(job.hours_per_week)
+    job.hourly_pay = Decimal(job.hourly_pay)
+    _decide_wage(job, episode.service_user.age_band)
+    job.save()
+    _audit(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        event="caseload.job_started",
+        instance=job,
+        site=episode.site,
+        summary=f"{episode.service_user.reference} started work as {job.job_title} on "
+        f"{rules.day(start_date)}",
+        after=snapshot(job),
+    )
+    _changed(Job, episode.site, [start_date, end_date])
+    return job
+
+
+JOB_FIELDS = {
+    "start_date",
+    "employer",
+    "job_title",
+    "occupation_group",
+    "hours_per_week",
+    "hourly_pay",
+    "open_to_anyone",
+    "end_date",
+    "end_reason",
+}
+
+
+@transaction.atomic
+def update_job(*, actor, job: Job, expected_version: int | None, values: Mapping[str, Any]) -> Job:
+    """Correct a job's details (re-deciding the minimum wage and competitiveness)."""
+    _require_in_scope(actor, job)
+    unknown = set(values) - JOB_FIELDS
+    if unknown:
+        raise ValueError(f"update_job cannot change {sorted(unknown)}")
+    current = _lock(job, expected_version, values)
+    before = snapshot(current)
+    for name, value in values.items():
+        if name in {"hours_per_week", "hourly_pay"}:
+            value = _to_decimal(value)
+        elif name in {"employer", "job_title", "occupation_group", "end_reason"}:
+            value = (value or "").strip()
+        if name == "employment_status" and not value:
+            value = EmploymentStatus.OUT_OF_WORK
+        setattr(current, name, value)
+    episode = current.episode
+    _invalid(_job_errors(episode, current))
+    _decide_wage(current, episode.service_user.age_band)
+    _save(current)
+    after = snapshot(current)
+    ended = not before["end_date"] and after["end_date"]
+    _audit(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        event="caseload.job_ended" if ended else "caseload.job_changed",
+        instance=current,
+        site=episode.site,
+        summary=f"Changed {', '.join(changed_fields(before, after)) or 'nothing'} in the job "
+        f"of {episode.service_user.reference}",
+        before=before,
+        after=after,
+    )
+    _changed(
+        Job,
+        episode.site,
+        [
+            _as_date(before["start_date"]),
+            _as_date(before["end_date"]),
+            current.start_date,
+            current.end_date,
+        ],
+    )
+    return current
+
+
+@transaction.atomic
+def record_job_end(
+    *,
+    actor,
+    job: Job,
+    expected_version: int | None,
+    end_date: date,
+    end_reason: str,
+) -> Job:
+    """Record that a job ended, on a date (not before it started) and for a reason."""
+    _require_in_scope(actor, job)
+    current = _lock(job, expected_version, {"end_date": end_date, "end_reason": end_reason})
+    errors = rules.check_job_end(
+        start_date=current.start_date, end_date=end_date, end_reason=end_reason, today=_today()
+    )
+    if current.end_date and not errors:
+        errors = {
+            "end_date": [
+                f"This job already ended on {rules.day(current.end_date)}; "
+                "change it from the job's page instead."
+            ]
+        }
+    _invalid(errors)
+    before = snapshot(current)
+    current.end_date = end_date
+    current.end_reason = end_reason
+    _save(current)
+    episode = current.episode
+    _audit(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        event="caseload.job_ended",
+        instance=current,
+        site=episode.site,
+        summary=f"The job of {episode.service_user.reference} as {current.job_title} ended on "
+        f"{rules.day(end_date)}",
+        before=before,
+        after=snapshot(current),
+    )
+    _changed(Job, episode.site, [end_date])
+    return current
+
+
+# --------------------------------------------------------------------------------------------
+# Removal (administrators)
+
+
+@transaction.atomic
+def remove_service_user(*, actor, service_user: ServiceUser, reason: str = "") -> None:
+    """Delete a person and all their records. Administrators only; audited with what was
+    removed (the person's snapshot and how many referrals, activities and jobs)."""
+    scope = scope_for(actor)
+    if not scope.has_role(Role.ADMINISTRATOR):
+        raise CaseloadPermissionError("Only an administrator can remove a service user.")
+    _require_in_scope(actor, service_user)
+    person = ServiceUser.objects.select_for_update().get(pk=service_user.pk)
+    site = person.site
+    episodes = list(person.episodes.all())
+    jobs = list(Job.objects.filter(episode__service_user=person))
+    activity_dates = list(
+        Activity.objects.filter(episode__service_user=person).values_list("date", flat=True)
+    )
+    dates = [d for e in episodes for d in (e.referral_date, e.profile_started, e.discharge_date)]
+    dates += [d for j in jobs for d in (j.start_date, j.end_date)]
+    dates += activity_dates
+    before = {
+        "service_user": snapshot(person),
+        "episodes": [snapshot(e) for e in episodes],
+        "jobs": [snapshot(j) for j in jobs],
+        "activities": len(activity_dates),
+        "reason": reason,
+    }
+    pk = person.pk
+    reference = person.reference
+    person.delete()
+    record(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        event="caseload.service_user_removed",
+        entity=ServiceUser._meta.label,
+        entity_id=pk,
+        site=site,
+        summary=f"Removed {reference} with {len(episodes)} referral(s), {len(jobs)} job(s) and "
+        f"{len(activity_dates)} activities" + (f": {reason}" if reason else ""),
+        before=before,
+    )
+    _changed(ServiceUser, site, dates)
