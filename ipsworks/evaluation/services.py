@@ -1,0 +1,344 @@
+"""Writes for the evaluation app: each checks access, writes and records an audit event."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from ipsworks.audit.services import record, snapshot
+from ipsworks.organisation.models import Programme, Site
+
+from .codebook import DEFAULT_CODEBOOK, CodebookFileError, parse_codebook
+from .models import Coding, EvaluationVisit, Excerpt, Interview, Theme
+from .selectors import evaluation_programmes, evaluation_sites
+
+
+def _require_site(actor, site: Site) -> None:
+    if not evaluation_sites(actor).filter(pk=site.pk).exists():
+        raise PermissionDenied("You cannot record evaluation data for this site.")
+
+
+def _require_programme(actor, programme: Programme) -> None:
+    if not evaluation_programmes(actor).filter(pk=programme.pk).exists():
+        raise PermissionDenied("You cannot change this programme's codebook.")
+
+
+# --- visits and interviews --------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_visit(
+    *, actor, site: Site, number: int, date: date, evaluator=None, notes: str = ""
+) -> EvaluationVisit:
+    _require_site(actor, site)
+    if EvaluationVisit.objects.filter(site=site, number=number).exists():
+        raise ValidationError({"number": f"{site.name} already has a visit {number}."})
+    visit = EvaluationVisit.objects.create(
+        site=site, number=number, date=date, evaluator=evaluator, notes=notes
+    )
+    record(
+        actor=actor,
+        action="evaluation.visit.create",
+        instance=visit,
+        site=site,
+        summary=f"Added {visit}",
+        after=snapshot(visit),
+    )
+    return visit
+
+
+@transaction.atomic
+def update_visit(
+    *, actor, visit: EvaluationVisit, number: int, date: date, evaluator=None, notes: str = ""
+) -> EvaluationVisit:
+    _require_site(actor, visit.site)
+    if EvaluationVisit.objects.filter(site=visit.site, number=number).exclude(pk=visit.pk).exists():
+        raise ValidationError({"number": f"{visit.site.name} already has a visit {number}."})
+    before = snapshot(visit)
+    visit.number, visit.date, visit.evaluator, visit.notes = number, date, evaluator, notes
+    visit.save()
+    record(
+        actor=actor,
+        action="evaluation.visit.update",
+        instance=visit,
+        site=visit.site,
+        summary=f"Changed {visit}",
+        before=before,
+        after=snapshot(visit),
+    )
+    return visit
+
+
+@transaction.atomic
+def add_interview(
+    *,
+    actor,
+    visit: EvaluationVisit,
+    format: str,
+    participant_role: str,
+    participants: int,
+    notes: str = "",
+) -> Interview:
+    _require_site(actor, visit.site)
+    interview = Interview(
+        visit=visit,
+        format=format,
+        participant_role=participant_role,
+        participants=participants,
+        notes=notes,
+    )
+    interview.full_clean()
+    interview.save()
+    record(
+        actor=actor,
+        action="evaluation.interview.create",
+        instance=interview,
+        site=visit.site,
+        summary=f"Added to {visit}: {interview}",
+        after=snapshot(interview),
+    )
+    return interview
+
+
+@transaction.atomic
+def update_interview(
+    *,
+    actor,
+    interview: Interview,
+    format: str,
+    participant_role: str,
+    participants: int,
+    notes: str = "",
+) -> Interview:
+    _require_site(actor, interview.visit.site)
+    before = snapshot(interview)
+    interview.format, interview.participant_role = format, participant_role
+    interview.participants, interview.notes = participants, notes
+    interview.full_clean()
+    interview.save()
+    record(
+        actor=actor,
+        action="evaluation.interview.update",
+        instance=interview,
+        site=interview.visit.site,
+        summary=f"Changed {interview.visit}: {interview}",
+        before=before,
+        after=snapshot(interview),
+    )
+    return interview
+
+
+@transaction.atomic
+def delete_interview(*, actor, interview: Interview) -> None:
+    site = interview.visit.site
+    _require_site(actor, site)
+    before = snapshot(interview)
+    pk, label = interview.pk, f"{interview.visit}: {interview}"
+    interview.delete()
+    record(
+        actor=actor,
+        action="evaluation.interview.delete",
+        entity="evaluation.Interview",
+        entity_id=pk,
+        site=site,
+        summary=f"Removed from {label}",
+        before=before,
+    )
+
+
+# --- codebook ---------------------------------------------------------------------------------
+
+
+def _check_parent(theme: Theme, parent: Theme | None) -> None:
+    node = parent
+    while node is not None:
+        if theme.pk is not None and node.pk == theme.pk:
+            raise ValidationError({"parent": "A theme cannot sit under itself or a sub-theme."})
+        node = node.parent
+
+
+@transaction.atomic
+def save_theme(
+    *,
+    actor,
+    programme: Programme,
+    theme: Theme | None = None,
+    name: str,
+    description: str = "",
+    parent: Theme | None = None,
+    order: int = 0,
+) -> Theme:
+    _require_programme(actor, programme)
+    if parent is not None and parent.programme_id != programme.pk:
+        raise ValidationError({"parent": "The parent theme belongs to another programme."})
+    clash = Theme.objects.filter(programme=programme, name__iexact=name.strip())
+    if theme is not None:
+        clash = clash.exclude(pk=theme.pk)
+    if clash.exists():
+        raise ValidationError({"name": f"There is already a theme called {name.strip()!r}."})
+    before = snapshot(theme) if theme is not None else None
+    theme = theme or Theme(programme=programme)
+    _check_parent(theme, parent)
+    theme.name, theme.description, theme.parent, theme.order = (
+        name.strip(),
+        description,
+        parent,
+        order,
+    )
+    theme.save()
+    record(
+        actor=actor,
+        action="evaluation.theme.update" if before else "evaluation.theme.create",
+        instance=theme,
+        summary=f"Codebook theme {theme.name}",
+        before=before,
+        after=snapshot(theme),
+    )
+    return theme
+
+
+@transaction.atomic
+def import_codebook(*, actor, programme: Programme, text: str) -> dict[str, int]:
+    """Add or update themes from codebook CSV (matched by name). Nothing is deleted.
+
+    Raises CodebookFileError naming every bad row; then nothing is saved.
+    """
+    _require_programme(actor, programme)
+    rows = parse_codebook(text)
+    existing = {t.name.lower(): t for t in Theme.objects.filter(programme=programme)}
+    in_file = {r.name.lower() for r in rows}
+    problems = [
+        f"row {r.line}, column parent: no theme called {r.parent!r} in the file or the codebook"
+        for r in rows
+        if r.parent and r.parent.lower() not in in_file and r.parent.lower() not in existing
+    ]
+    if problems:
+        raise CodebookFileError(problems)
+    created = updated = 0
+    themes: dict[str, Theme] = dict(existing)
+    for r in rows:
+        theme = themes.get(r.name.lower())
+        if theme is None:
+            theme = Theme.objects.create(
+                programme=programme, name=r.name, description=r.description, order=r.order
+            )
+            themes[r.name.lower()] = theme
+            created += 1
+        else:
+            theme.name, theme.description, theme.order = r.name, r.description, r.order
+            theme.save()
+            updated += 1
+    for r in rows:
+        theme = themes[r.name.lower()]
+        theme.parent = themes[r.parent.lower()] if r.parent else None
+        theme.save(update_fields=["parent"])
+    # No cycles: every theme must reach the top within as many steps as there are themes.
+    for theme in themes.values():
+        node, steps = theme, 0
+        while node.parent_id is not None:
+            node = themes.get(node.parent.name.lower(), node.parent)
+            steps += 1
+            if steps > len(themes):
+                raise CodebookFileError(
+                    [f"column parent: the themes under {theme.name!r} form a loop"]
+                )
+    record(
+        actor=actor,
+        action="evaluation.codebook.import",
+        entity="evaluation.Theme",
+        summary=f"Imported codebook for {programme.name}: {created} added, {updated} updated",
+        after={"created": created, "updated": updated},
+    )
+    return {"created": created, "updated": updated}
+
+
+@transaction.atomic
+def load_default_codebook(*, actor, programme: Programme) -> int:
+    """Add the default themes that are not there yet. Returns how many were added."""
+    _require_programme(actor, programme)
+    existing = {t.name.lower(): t for t in Theme.objects.filter(programme=programme)}
+    added = 0
+    for order, (name, parent, description) in enumerate(DEFAULT_CODEBOOK):
+        if name.lower() in existing:
+            continue
+        theme = Theme.objects.create(
+            programme=programme,
+            name=name,
+            description=description,
+            parent=existing.get(parent.lower()) if parent else None,
+            order=order,
+        )
+        existing[name.lower()] = theme
+        added += 1
+    record(
+        actor=actor,
+        action="evaluation.codebook.default",
+        entity="evaluation.Theme",
+        summary=f"Loaded the default codebook for {programme.name}: {added} themes added",
+        after={"added": added},
+    )
+    return added
+
+
+# --- excerpts and coding ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_excerpt(
+    *,
+    actor,
+    excerpt: Excerpt | None = None,
+    site: Site,
+    visit: EvaluationVisit | None,
+    speaker_role: str,
+    text: str,
+    memo: str = "",
+) -> Excerpt:
+    _require_site(actor, site)
+    if excerpt is not None:
+        _require_site(actor, excerpt.site)
+    if visit is not None and visit.site_id != site.pk:
+        raise ValidationError({"visit": "The visit must be one of this site's visits."})
+    before = snapshot(excerpt) if excerpt is not None else None
+    excerpt = excerpt or Excerpt(created_by=actor if actor.is_authenticated else None)
+    excerpt.site, excerpt.visit, excerpt.speaker_role = site, visit, speaker_role
+    excerpt.text, excerpt.memo = text.strip(), memo
+    excerpt.full_clean(exclude=["created_by"])
+    excerpt.save()
+    record(
+        actor=actor,
+        action="evaluation.excerpt.update" if before else "evaluation.excerpt.create",
+        instance=excerpt,
+        site=site,
+        summary=f"Excerpt {excerpt.pk} at {site.name}",
+        before=before,
+        after=snapshot(excerpt),
+    )
+    return excerpt
+
+
+@transaction.atomic
+def code_excerpt(*, actor, excerpt: Excerpt, theme_ids: list[int]) -> Coding:
+    """Record the actor's own coding of an excerpt: exactly these themes (possibly none)."""
+    _require_site(actor, excerpt.site)
+    themes = list(Theme.objects.filter(programme=excerpt.site.programme, pk__in=theme_ids))
+    if len(themes) != len(set(theme_ids)):
+        raise ValidationError(
+            {"themes": "Some of the themes are not in this programme's codebook."}
+        )
+    coding, created = Coding.objects.get_or_create(excerpt=excerpt, coder=actor)
+    before = None if created else sorted(coding.themes.values_list("id", flat=True))
+    coding.themes.set(themes)
+    coding.save(update_fields=["updated_at"])
+    record(
+        actor=actor,
+        action="evaluation.excerpt.code",
+        instance=coding,
+        site=excerpt.site,
+        summary=f"Coded excerpt {excerpt.pk}: {', '.join(t.name for t in themes) or 'no theme'}",
+        before={"themes": before} if before is not None else None,
+        after={"themes": sorted(t.id for t in themes)},
+    )
+    return coding
