@@ -1,0 +1,187 @@
+"""Reading one spreadsheet cell into a Python value, with a plain-words message when it can't.
+
+Accepts what real returns contain: UK day-first dates (31/01/2016, 31-1-16, 31 Jan 2016), ISO
+dates (2016-01-31), Excel serial dates (42400, as a number or as text), numbers stored as text
+("7.20", "£7.20", " 16 "), and stray spaces.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from .columns import Column, normalise
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the message is shown to the user as it is."""
+
+
+EXCEL_EPOCH = date(1899, 12, 30)
+MIN_YEAR, MAX_YEAR = 1900, 2200
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_DAY_FIRST = re.compile(
+    r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{2}|\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?$"
+)
+_WORDS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ \-]([a-z]+)\.?,?[ \-](\d{2}|\d{4})$")
+_SERIAL = re.compile(r"^\d{1,6}(?:\.0+)?$")
+
+
+def shown(value: object) -> str:
+    """How a cell's value is quoted in a message."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    if len(text) == 2:
+        year += 2000 if year < 70 else 1900
+    return year
+
+
+def _make(value: object, year: int, month: int, day: int) -> date:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise CellError(f"{shown(value)} is not a date")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise CellError(f"{shown(value)} is not a date") from None
+
+
+def _serial(value: object, number: float) -> date:
+    if not number.is_integer() and not math.isfinite(number):
+        raise CellError(f"{shown(value)} is not a date")
+    if not 1 <= number <= 109_574:  # 1900-01-01 .. 2199-12-31
+        raise CellError(f"{shown(value)} is not a date")
+    return EXCEL_EPOCH + timedelta(days=int(number))
+
+
+def parse_date(value: object) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        raise CellError(f"{shown(value)} is not a date")
+    if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise CellError(f"{shown(value)} is not a date")
+        return _serial(value, float(value))
+    text = " ".join(str(value).split()).lower()
+    if m := _ISO.match(text):
+        return _make(value, int(m[1]), int(m[2]), int(m[3]))
+    if m := _DAY_FIRST.match(text):
+        return _make(value, _year(m[3]), int(m[2]), int(m[1]))
+    if m := _WORDS.match(text):
+        month = MONTHS.get(m[2])
+        if month is None:
+            raise CellError(f"{shown(value)} is not a date")
+        return _make(value, _year(m[3]), month, int(m[1]))
+    if _SERIAL.match(text):
+        return _serial(value, float(text))
+    raise CellError(f"{shown(value)} is not a date (write it as day/month/year, e.g. 31/01/2016)")
+
+
+def _number(value: object) -> Decimal:
+    if isinstance(value, bool):
+        raise CellError(f"{shown(value)} is not a number")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise CellError(f"{shown(value)} is not a number")
+        return Decimal(repr(value))
+    text = str(value).strip().replace(",", "").replace("£", "").replace(" ", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise CellError(f"{shown(value)} is not a number") from None
+    if not number.is_finite():
+        raise CellError(f"{shown(value)} is not a number")
+    return number
+
+
+def parse_decimal(value: object, places: int) -> Decimal:
+    number = _number(value)
+    if abs(number) >= Decimal(10) ** 9:
+        raise CellError(f"{shown(value)} is too large")
+    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def parse_count(value: object) -> int:
+    number = _number(value)
+    if number != number.to_integral_value():
+        raise CellError(f"{shown(value)} is not a whole number")
+    if number < 0:
+        raise CellError(f"{shown(value)} is below zero")
+    if number > 10_000:
+        raise CellError(f"{shown(value)} is too large for one month")
+    return int(number)
+
+
+def parse_text(value: object, max_length: int) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # an ID typed as a number: 1001.0 -> "1001"
+    elif isinstance(value, datetime | date):
+        value = f"{value:%d/%m/%Y}"
+    text = " ".join(str(value).split())
+    if len(text) > max_length:
+        raise CellError(f"is {len(text)} characters long; at most {max_length} are allowed")
+    return text
+
+
+def parse_choice(value: object, column: Column) -> str:
+    key = normalise(shown(value))
+    for code, label in column.choices:
+        if key in (normalise(code), normalise(label)):
+            return code
+    options = "; ".join(column.choice_labels())
+    raise CellError(f"{shown(value)} is not one of the allowed values ({options})")
+
+
+DECIMAL_PLACES = {"hours_per_week": 1, "hourly_pay": 2}
+
+
+def parse_cell(column: Column, value: object):
+    """The cell's value for `column`, or None when blank. Raises CellError."""
+    if is_blank(value):
+        return None
+    if column.kind == "date":
+        return parse_date(value)
+    if column.kind == "count":
+        return parse_count(value)
+    if column.kind == "decimal":
+        return parse_decimal(value, DECIMAL_PLACES.get(column.key, 2))
+    if column.kind == "choice":
+        return parse_choice(value, column)
+    return parse_text(value, column.max_length) or None

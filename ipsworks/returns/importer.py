@@ -1,0 +1,786 @@
+"""Checking and applying a monthly return file, row by row, streaming.
+
+`check_file(...)` reads the file once and reports, without writing anything: counts of new,
+changed and unchanged records per sheet, the changes row by row, errors and warnings.
+`apply_file(...)` reads it again and applies every change through the caseload services inside
+the caller's transaction; it raises :class:`ReturnHasErrors` (so the transaction rolls back and
+nothing is applied) if any error turns up.
+
+Matching rows with records:
+- a Caseload row is one referral episode, keyed by (service user ID, referral date);
+- a Jobs row is one job, keyed by (service user ID, job start date) – when one person has two
+  jobs starting the same day, the rows are matched in file order with the jobs in the order
+  they were recorded;
+- the "... this month" columns are the number of activities of that kind (application, employer
+  contact, employer interview) recorded for the episode and dated in the return's month. A
+  larger number adds the missing activities, dated the last day of the month (or the discharge
+  date or today when earlier); a smaller number than recorded is only warned about (ipsworks
+  never deletes a specialist's records from a file); a blank cell leaves the count as recorded.
+- A blank cell in any other column clears the value; a column missing from the file leaves that
+  value alone. Records missing from the file are never removed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Max, Min
+from django.utils import timezone
+
+from ipsworks.caseload import rules
+from ipsworks.caseload.models import (
+    Activity,
+    ActivityKind,
+    EmploymentStatus,
+    Episode,
+    Job,
+    ServiceUser,
+)
+from ipsworks.caseload.wages import WageTable
+
+from .cells import CellError, is_blank, parse_cell, shown
+from .columns import CASELOAD, JOBS, match_headers
+from .models import month_last_day
+from .readers import ReturnFileError, open_return
+
+MAX_LISTED = 1000  # errors, warnings and changes kept for the preview (all are counted)
+PROGRESS_EVERY = 250
+
+COUNT_KINDS = {
+    "applications": ActivityKind.APPLICATION,
+    "employer_contacts": ActivityKind.EMPLOYER_CONTACT,
+    "employer_interviews": ActivityKind.EMPLOYER_INTERVIEW,
+}
+EPISODE_FIELDS = [
+    "referral_source",
+    "specialist",
+    "profile_started",
+    "employment_status",
+    "discharge_date",
+    "discharge_reason",
+]
+JOB_FIELDS = [
+    "employer",
+    "job_title",
+    "occupation_group",
+    "hours_per_week",
+    "hourly_pay",
+    "end_date",
+    "end_reason",
+]
+RULE_FIELD_TO_COLUMN = {
+    "reference": "service_user_id",
+    "referral_date": "referral_date",
+    "profile_started": "profile_started",
+    "discharge_date": "discharge_date",
+    "discharge_reason": "discharge_reason",
+    "start_date": "start_date",
+    "end_date": "end_date",
+    "end_reason": "end_reason",
+    "hours_per_week": "hours_per_week",
+    "hourly_pay": "hourly_pay",
+    "employer": "employer",
+    "job_title": "job_title",
+}
+
+
+class ReturnHasErrors(Exception):
+    def __init__(self, report: Report):
+        super().__init__(f"{report.error_count} error(s)")
+        self.report = report
+
+
+@dataclass
+class Report:
+    rows: int = 0
+    counts: dict = field(
+        default_factory=lambda: {
+            s: {"new": 0, "changed": 0, "unchanged": 0} for s in (CASELOAD, JOBS)
+        }
+    )
+    errors: list[str] = field(default_factory=list)
+    error_count: int = 0
+    warnings: list[str] = field(default_factory=list)
+    warning_count: int = 0
+    changes: list[dict] = field(default_factory=list)
+    change_count: int = 0
+
+    def error(self, text: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_LISTED:
+            self.errors.append(text)
+
+    def warn(self, text: str) -> None:
+        self.warning_count += 1
+        if len(self.warnings) < MAX_LISTED:
+            self.warnings.append(text)
+
+    def change(self, sheet: str, row: int, record: str, kind: str, fields: list) -> None:
+        self.counts[sheet][kind] += 1
+        if kind == "unchanged":
+            return
+        self.change_count += 1
+        if len(self.changes) < MAX_LISTED:
+            self.changes.append(
+                {"sheet": sheet, "row": row, "record": record, "kind": kind, "fields": fields}
+            )
+
+    @property
+    def total_changes(self) -> int:
+        return sum(self.counts[s]["new"] + self.counts[s]["changed"] for s in self.counts)
+
+    def as_dict(self) -> dict:
+        return {
+            "rows": self.rows,
+            "counts": self.counts,
+            "errors": self.errors,
+            "error_count": self.error_count,
+            "warnings": self.warnings,
+            "warning_count": self.warning_count,
+            "changes": self.changes,
+            "change_count": self.change_count,
+        }
+
+    def lines(self) -> list[str]:
+        """Plain-text lines for the command line."""
+        out = [f"Error: {e}" for e in self.errors]
+        if self.error_count > len(self.errors):
+            out.append(f"... and {self.error_count - len(self.errors)} more errors")
+        out += [f"Warning: {w}" for w in self.warnings]
+        for sheet, c in self.counts.items():
+            out.append(
+                f"{sheet}: {c['new']} new, {c['changed']} changed, {c['unchanged']} unchanged"
+            )
+        return out
+
+
+def message(sheet: str, row: int | None, column: str | None, text: str) -> str:
+    where = sheet if row is None else f"{sheet}, row {row}"
+    if column:
+        where += f', "{column}"'
+    return f"{where}: {text}"
+
+
+def _display(value) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    return str(value)
+
+
+@dataclass
+class EpisodeState:
+    id: int | None
+    referral_date: date
+    profile_started: date | None
+    discharge_date: date | None
+    row: int | None = None  # file row that set it
+
+
+class Context:
+    """What the check needs to know about the site's records, loaded once."""
+
+    def __init__(self, site, month: date, today: date):
+        self.site = site
+        self.month = month
+        self.month_end = month_last_day(month)
+        self.today = today
+        self.users: dict[str, dict] = {}
+        for su in ServiceUser.objects.filter(site=site).values("id", "reference", "age_band"):
+            self.users[su["reference"].strip().casefold()] = su
+        self.episodes: dict[tuple[int, date], dict] = {}
+        self.person_episodes: dict[int, list[EpisodeState]] = defaultdict(list)
+        for ep in Episode.objects.filter(site=site).values(
+            "id",
+            "service_user_id",
+            "referral_date",
+            "referral_source",
+            "specialist_id",
+            "employment_status",
+            "profile_started",
+            "discharge_date",
+            "discharge_reason",
+        ):
+            self.episodes[(ep["service_user_id"], ep["referral_date"])] = ep
+            self.person_episodes[ep["service_user_id"]].append(
+                EpisodeState(
+                    ep["id"], ep["referral_date"], ep["profile_started"], ep["discharge_date"]
+                )
+            )
+        self.first_job: dict[int, date] = {}
+        self.last_record: dict[int, date] = {}
+        for row in (
+            Job.objects.filter(site=site)
+            .values("episode_id")
+            .annotate(first=Min("start_date"), last=Max("start_date"), last_end=Max("end_date"))
+        ):
+            self.first_job[row["episode_id"]] = row["first"]
+            self.last_record[row["episode_id"]] = max(
+                d for d in (row["last"], row["last_end"]) if d
+            )
+        self.first_activity: dict[int, date] = {}
+        for row in (
+            Activity.objects.filter(site=site)
+            .values("episode_id")
+            .annotate(first=Min("date"), last=Max("date"))
+        ):
+            self.first_activity[row["episode_id"]] = row["first"]
+            prev = self.last_record.get(row["episode_id"])
+            self.last_record[row["episode_id"]] = max(d for d in (prev, row["last"]) if d)
+        self.counts: dict[tuple[int, str], int] = {}
+        for row in (
+            Activity.objects.filter(
+                site=site,
+                date__gte=month,
+                date__lte=self.month_end,
+                kind__in=list(COUNT_KINDS.values()),
+            )
+            .values("episode_id", "kind")
+            .annotate(n=Count("id"))
+        ):
+            self.counts[(row["episode_id"], row["kind"])] = row["n"]
+        self.jobs: dict[tuple[int, date], list[dict]] = defaultdict(list)
+        for job in (
+            Job.objects.filter(site=site)
+            .order_by("id")
+            .values(
+                "id",
+                "episode_id",
+                "episode__service_user_id",
+                "start_date",
+                *list(JOB_FIELDS),
+                "open_to_anyone",
+            )
+        ):
+            self.jobs[(job["episode__service_user_id"], job["start_date"])].append(job)
+        self.specialists: dict[str, int] = {}
+        self.specialist_names: dict[int, str] = {}
+        from ipsworks.accounts.models import Membership
+
+        for m in Membership.objects.filter(site=site).select_related("user"):
+            if m.role != "specialist":
+                self.specialist_names.setdefault(m.user_id, m.user.username)
+                continue
+            user = m.user
+            self.specialist_names[user.id] = user.username
+            for name in (user.username, user.get_full_name()):
+                key = " ".join(name.split()).casefold()
+                if key:
+                    self.specialists.setdefault(key, user.id)
+        self.wages = WageTable.load()
+        # What the file itself adds: new people and episodes, by ID.
+        self.file_people: dict[str, dict] = {}
+        self.file_episode_keys: set[tuple[str, date]] = set()
+        self.file_job_seen: dict[tuple[str, date], int] = defaultdict(int)
+
+
+@dataclass
+class ParsedRow:
+    number: int
+    values: dict  # column key -> parsed value (None for blank)
+    present: set  # column keys that are in the file
+    headers: dict  # column key -> header text as written
+    ok: bool = True
+
+
+def _rows(sheet_rows, report: Report, sheet_label: str):
+    positions, missing, unknown = match_headers(sheet_rows.sheet, sheet_rows.headers)
+    for header in unknown:
+        report.warn(
+            message(
+                sheet_label,
+                None,
+                header,
+                "this column is not part of the return, so it was ignored.",
+            )
+        )
+    if missing:
+        for label in missing:
+            report.error(
+                message(
+                    sheet_label,
+                    sheet_rows.header_row,
+                    label,
+                    "this column is missing from the header row.",
+                )
+            )
+        return
+    present = {c.key for c in positions.values()}
+    headers = {c.key: str(sheet_rows.headers[i]).strip() for i, c in positions.items()}
+    for number, cells in sheet_rows.rows:
+        if all(is_blank(c) for c in cells):
+            continue
+        report.rows += 1
+        values: dict = {}
+        row = ParsedRow(number, values, present, headers)
+        for index, column in positions.items():
+            raw = cells[index] if index < len(cells) else None
+            try:
+                values[column.key] = parse_cell(column, raw)
+            except CellError as exc:
+                values[column.key] = None
+                row.ok = False
+                report.error(message(sheet_label, number, headers[column.key], str(exc)))
+            except Exception:  # noqa: BLE001 - a cell must never break the import
+                values[column.key] = None
+                row.ok = False
+                report.error(
+                    message(
+                        sheet_label, number, headers[column.key], f"{shown(raw)} could not be read"
+                    )
+                )
+        yield row
+
+
+def _rule_errors(report: Report, sheet_label: str, row: ParsedRow, errors: dict, columns) -> bool:
+    if not errors:
+        return False
+    labels = {c.key: c.label for c in columns}
+    for field_name, texts in errors.items():
+        key = RULE_FIELD_TO_COLUMN.get(field_name, field_name)
+        header = row.headers.get(key) or labels.get(key, field_name.replace("_", " "))
+        for text in texts:
+            report.error(message(sheet_label, row.number, header, text))
+    return True
+
+
+def _applying(applier, report: Report) -> bool:
+    """Write only while the file is still clean: after the first error the rest is checked
+    but not written (the whole file will be rolled back anyway)."""
+    return applier is not None and report.error_count == 0
+
+
+def _write(report: Report, sheet: str, row: ParsedRow, columns, write) -> None:
+    """Run a write; the caseload services' own refusals become row-level errors."""
+    try:
+        write()
+    except ValidationError as exc:
+        errors = getattr(exc, "message_dict", None) or {"": exc.messages}
+        labels = {c.key: c.label for c in columns}
+        for field_name, texts in errors.items():
+            key = RULE_FIELD_TO_COLUMN.get(field_name, field_name)
+            header = row.headers.get(key) or labels.get(key) or None
+            for text in texts:
+                report.error(message(sheet, row.number, header, text))
+    except PermissionDenied as exc:
+        report.error(message(sheet, row.number, None, f"not allowed: {exc}"))
+
+
+class Applier:
+    """Interface for writing changes (see services.CaseloadApplier). None = check only."""
+
+    def new_episode(self, person_id: int | None, reference: str, values: dict) -> tuple: ...
+    def update_episode(self, episode_id: int, changes: dict) -> None: ...
+    def add_activities(self, episode_id: int, kind: str, day: date, number: int) -> None: ...
+    def new_job(self, episode_id: int, values: dict) -> int: ...
+    def update_job(self, job_id: int, changes: dict) -> None: ...
+
+
+def process(
+    *,
+    site,
+    month: date,
+    files: list[tuple[str, Path]],
+    applier: Applier | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    today: date | None = None,
+) -> Report:
+    """Check (applier=None) or apply the return `files` for `site` and `month`."""
+    report = Report()
+    today = today or timezone.localdate()
+    try:
+        with open_return(files) as (sheets, warnings):
+            for text in warnings:
+                report.warn(text)
+            ctx = Context(site, month, today)
+            total = sum(getattr(s, "total", 0) or 0 for s in sheets)
+            done = 0
+            order = {CASELOAD: 0, JOBS: 1}
+            for sheet_rows in sorted(sheets, key=lambda s: order[s.sheet]):
+                handler = _caseload_row if sheet_rows.sheet == CASELOAD else _job_row
+                for row in _rows(sheet_rows, report, sheet_rows.source):
+                    handler(ctx, report, sheet_rows.source, row, applier)
+                    done += 1
+                    if progress and done % PROGRESS_EVERY == 0:
+                        progress(done, total)
+            if sheets and CASELOAD in {s.sheet for s in sheets}:
+                _check_open_episodes(ctx, report)
+    except ReturnFileError as exc:
+        report.error(str(exc))
+    if applier is not None and report.error_count:
+        raise ReturnHasErrors(report)
+    return report
+
+
+# --- Caseload rows ---------------------------------------------------------------------------
+
+
+def _caseload_row(ctx: Context, report: Report, sheet: str, row: ParsedRow, applier) -> None:
+    from .columns import CASELOAD_COLUMNS
+
+    v = row.values
+    reference = v.get("service_user_id") or ""
+    ok = row.ok
+    if _rule_errors(report, sheet, row, rules.check_reference(reference), CASELOAD_COLUMNS):
+        return
+    key_cf = reference.strip().casefold()
+    person = ctx.users.get(key_cf)
+    referral_date = v.get("referral_date")
+    if referral_date is None:
+        if "referral_date" in row.present and ok is not False or ok:
+            _rule_errors(
+                report,
+                sheet,
+                row,
+                {"referral_date": ["Enter the referral date."]},
+                CASELOAD_COLUMNS,
+            )
+        return
+    file_key = (key_cf, referral_date)
+    if file_key in ctx.file_episode_keys:
+        report.error(
+            message(
+                sheet,
+                row.number,
+                row.headers["service_user_id"],
+                f"{reference} referred on {referral_date:%d/%m/%Y} is already on an earlier "
+                "row: each referral may appear once.",
+            )
+        )
+        return
+    ctx.file_episode_keys.add(file_key)
+
+    specialist_id = None
+    if v.get("specialist"):
+        specialist_id = ctx.specialists.get(" ".join(v["specialist"].split()).casefold())
+        if specialist_id is None:
+            report.error(
+                message(
+                    sheet,
+                    row.number,
+                    row.headers["specialist"],
+                    f"{v['specialist']} is not a member of staff at {ctx.site.name} "
+                    "(write their ipsworks username).",
+                )
+            )
+            ok = False
+    existing = ctx.episodes.get((person["id"], referral_date)) if person else None
+    ep_id = existing["id"] if existing else None
+
+    def current(name):
+        if name in row.present:
+            value = v.get(name)
+            if name == "employment_status":
+                return value or EmploymentStatus.OUT_OF_WORK
+            if name in ("referral_source", "discharge_reason"):
+                return value or ""
+            if name == "specialist":
+                return specialist_id
+            return value
+        if existing:
+            return existing["specialist_id" if name == "specialist" else name]
+        return {"employment_status": EmploymentStatus.OUT_OF_WORK}.get(
+            name, "" if name in ("referral_source", "discharge_reason") else None
+        )
+
+    final = {name: current(name) for name in EPISODE_FIELDS}
+    errors = rules.check_episode(
+        referral_date=referral_date,
+        profile_started=final["profile_started"],
+        discharge_date=final["discharge_date"],
+        discharge_reason=final["discharge_reason"],
+        today=ctx.today,
+        first_job_start=ctx.first_job.get(ep_id) if ep_id else None,
+        first_activity=ctx.first_activity.get(ep_id) if ep_id else None,
+        last_record=ctx.last_record.get(ep_id) if ep_id else None,
+    )
+    if _rule_errors(report, sheet, row, errors, CASELOAD_COLUMNS):
+        ok = False
+
+    # Activity counts for the month.
+    activity_day = min(d for d in (ctx.month_end, ctx.today, final["discharge_date"]) if d)
+    additions: dict[str, int] = {}
+    for column_key, kind in COUNT_KINDS.items():
+        wanted = v.get(column_key)
+        if wanted is None:
+            continue
+        have = ctx.counts.get((ep_id, kind), 0) if ep_id else 0
+        if wanted > have:
+            errs = rules.check_activity(
+                date_=activity_day,
+                referral_date=referral_date,
+                discharge_date=final["discharge_date"],
+                today=ctx.today,
+            )
+            if activity_day < ctx.month or errs:
+                report.error(
+                    message(
+                        sheet,
+                        row.number,
+                        row.headers[column_key],
+                        f"{wanted} given, but this referral has no day in "
+                        f"{ctx.month:%B %Y} on which they could be recorded.",
+                    )
+                )
+                ok = False
+            additions[kind] = wanted - have
+        elif wanted < have:
+            report.warn(
+                message(
+                    sheet,
+                    row.number,
+                    row.headers[column_key],
+                    f"{wanted} given, but {have} are recorded in ipsworks for "
+                    f"{ctx.month:%B %Y}; ipsworks keeps the {have} (remove any recorded in "
+                    "error on the person's page).",
+                )
+            )
+
+    # Remember the episode for the Jobs sheet and the one-open-episode check.
+    pid = person["id"] if person else None
+    state = EpisodeState(
+        ep_id, referral_date, final["profile_started"], final["discharge_date"], row.number
+    )
+    ctx.file_people.setdefault(key_cf, {"reference": reference, "episodes": []})
+    ctx.file_people[key_cf]["episodes"].append(state)
+    if not ok:
+        return
+
+    labels = {c.key: c.label for c in CASELOAD_COLUMNS}
+    record = f"{reference} referred {referral_date:%d/%m/%Y}"
+    if existing is None:
+        fields = [
+            [labels[n], "", _display(_shown_value(ctx, n, final[n]))]
+            for n in EPISODE_FIELDS
+            if final[n] not in (None, "")
+        ]
+        fields += [[labels[k], "", str(v[k])] for k in COUNT_KINDS if v.get(k)]
+        report.change(CASELOAD, row.number, record, "new", fields)
+        if _applying(applier, report):
+
+            def write():
+                person_id, new_id = applier.new_episode(
+                    pid, reference, {"referral_date": referral_date, **final}
+                )
+                ctx.users[key_cf] = {"id": person_id, "reference": reference, "age_band": ""}
+                ctx.episodes[(person_id, referral_date)] = {"id": new_id}
+                for kind, n in additions.items():
+                    applier.add_activities(new_id, kind, activity_day, n)
+
+            _write(report, sheet, row, CASELOAD_COLUMNS, write)
+        return
+    changed = {}
+    for name in EPISODE_FIELDS:
+        old = existing["specialist_id" if name == "specialist" else name]
+        if final[name] != old:
+            changed[name] = (old, final[name])
+    fields = [
+        [labels[n], _display(_shown_value(ctx, n, o)), _display(_shown_value(ctx, n, nv))]
+        for n, (o, nv) in changed.items()
+    ]
+    for column_key, kind in COUNT_KINDS.items():
+        if kind in additions:
+            have = ctx.counts.get((ep_id, kind), 0)
+            fields.append([labels[column_key], str(have), str(have + additions[kind])])
+    if not fields:
+        report.change(CASELOAD, row.number, record, "unchanged", [])
+        return
+    report.change(CASELOAD, row.number, record, "changed", fields)
+    if _applying(applier, report):
+
+        def write():
+            if changed:
+                applier.update_episode(ep_id, {n: nv for n, (_o, nv) in changed.items()})
+            for kind, n in additions.items():
+                applier.add_activities(ep_id, kind, activity_day, n)
+
+        _write(report, sheet, row, CASELOAD_COLUMNS, write)
+
+
+def _shown_value(ctx: Context, name: str, value):
+    if name == "specialist" and value:
+        return ctx.specialist_names.get(value, value)
+    if name in ("employment_status", "discharge_reason") and value:
+        from .columns import CASELOAD_COLUMNS
+
+        column = next(c for c in CASELOAD_COLUMNS if c.key == name)
+        return dict(column.choices).get(value, value)
+    return value
+
+
+def _check_open_episodes(ctx: Context, report: Report) -> None:
+    """After the file, a person may still have only one open referral."""
+    for key_cf, info in ctx.file_people.items():
+        person = ctx.users.get(key_cf)
+        states = (
+            {s.referral_date: s for s in ctx.person_episodes.get(person["id"], [])}
+            if (person and "id" in person and person["id"] in ctx.person_episodes)
+            else {}
+        )
+        for state in info["episodes"]:
+            states[state.referral_date] = state
+        open_ones = sorted(
+            (s for s in states.values() if s.discharge_date is None), key=lambda s: s.referral_date
+        )
+        if len(open_ones) > 1:
+            newest = open_ones[-1]
+            errors = rules.check_new_episode(open_episode_referral=open_ones[0].referral_date)
+            for text in errors.get("referral_date", []):
+                report.error(
+                    message(CASELOAD, newest.row, "Referral date", f"{info['reference']}: {text}")
+                )
+
+
+# --- Jobs rows -------------------------------------------------------------------------------
+
+
+def _episode_for_job(ctx: Context, key_cf: str, person, start: date) -> EpisodeState | None:
+    states: dict[date, EpisodeState] = {}
+    if person and person.get("id") in ctx.person_episodes:
+        states = {s.referral_date: s for s in ctx.person_episodes[person["id"]]}
+    for state in ctx.file_people.get(key_cf, {}).get("episodes", []):
+        states[state.referral_date] = state
+    if not states:
+        return None
+    before = [s for d, s in sorted(states.items()) if d <= start]
+    return before[-1] if before else min(states.values(), key=lambda s: s.referral_date)
+
+
+def _job_row(ctx: Context, report: Report, sheet: str, row: ParsedRow, applier) -> None:
+    from .columns import JOB_COLUMNS
+
+    v = row.values
+    reference = v.get("service_user_id") or ""
+    ok = row.ok
+    if _rule_errors(report, sheet, row, rules.check_reference(reference), JOB_COLUMNS):
+        return
+    key_cf = reference.strip().casefold()
+    person = ctx.users.get(key_cf)
+    start = v.get("start_date")
+    episode = _episode_for_job(ctx, key_cf, person, start or ctx.today)
+    if episode is None:
+        report.error(
+            message(
+                sheet,
+                row.number,
+                row.headers["service_user_id"],
+                f"{reference} has no referral in ipsworks or on the Caseload sheet, so their "
+                "job cannot be recorded.",
+            )
+        )
+        return
+    errors = rules.check_job(
+        start_date=start,
+        end_date=v.get("end_date"),
+        end_reason=v.get("end_reason") or "",
+        hours_per_week=v.get("hours_per_week"),
+        hourly_pay=v.get("hourly_pay"),
+        employer=v.get("employer") or "",
+        job_title=v.get("job_title") or "",
+        referral_date=episode.referral_date,
+        profile_started=episode.profile_started,
+        discharge_date=episode.discharge_date,
+        today=ctx.today,
+    )
+    if row.ok:
+        if _rule_errors(report, sheet, row, errors, JOB_COLUMNS):
+            ok = False
+    else:
+        # Don't repeat "enter a value" for cells already reported as unreadable.
+        errors = {
+            f: m
+            for f, m in errors.items()
+            if v.get(RULE_FIELD_TO_COLUMN.get(f)) is not None
+            or f in ("start_date",)
+            and start is not None
+        }
+        if _rule_errors(report, sheet, row, errors, JOB_COLUMNS):
+            ok = False
+    if not ok or start is None:
+        return
+    pid = person["id"] if person else None
+    ctx.file_job_seen[(key_cf, start)] += 1
+    nth = ctx.file_job_seen[(key_cf, start)] - 1
+    candidates = ctx.jobs.get((pid, start), []) if pid else []
+    existing = candidates[nth] if nth < len(candidates) else None
+
+    def current(name):
+        if name in row.present:
+            value = v.get(name)
+            return (
+                value
+                if value is not None or name in ("end_date",)
+                else (
+                    ""
+                    if name in ("occupation_group", "end_reason", "employer", "job_title")
+                    else None
+                )
+            )
+        return (
+            existing[name]
+            if existing
+            else ("" if name in ("occupation_group", "end_reason") else None)
+        )
+
+    final = {name: current(name) for name in JOB_FIELDS}
+    record = f"{reference} job started {start:%d/%m/%Y}"
+    age_band = (person or {}).get("age_band", "")
+    open_to_anyone = existing["open_to_anyone"] if existing else True
+    decision = ctx.wages.decide(
+        start_date=start,
+        age_band=age_band or "",
+        hourly_pay=final["hourly_pay"],
+        open_to_anyone=open_to_anyone,
+    )
+    if decision.minimum_wage is not None and final["hourly_pay"] < decision.minimum_wage:
+        report.warn(
+            message(
+                sheet,
+                row.number,
+                row.headers.get("hourly_pay", "Hourly pay"),
+                f"£{final['hourly_pay']:.2f} an hour is below the minimum wage, so this job "
+                f"will not count as competitive. {decision.explanation}",
+            )
+        )
+    labels = {c.key: c.label for c in JOB_COLUMNS}
+    if existing is None:
+        fields = [
+            [labels[n], "", _display(final[n])] for n in JOB_FIELDS if final[n] not in (None, "")
+        ]
+        report.change(JOBS, row.number, record, "new", fields)
+        if _applying(applier, report):
+
+            def write():
+                ep_id = episode.id
+                if ep_id is None:
+                    person_id = pid or ctx.users[key_cf]["id"]
+                    ep_id = ctx.episodes[(person_id, episode.referral_date)]["id"]
+                applier.new_job(ep_id, {"start_date": start, **final})
+
+            _write(report, sheet, row, JOB_COLUMNS, write)
+        return
+    changed = {n: (existing[n], final[n]) for n in JOB_FIELDS if existing[n] != final[n]}
+    if not changed:
+        report.change(JOBS, row.number, record, "unchanged", [])
+        return
+    report.change(
+        JOBS,
+        row.number,
+        record,
+        "changed",
+        [[labels[n], _display(o), _display(nv)] for n, (o, nv) in changed.items()],
+    )
+    if _applying(applier, report):
+        _write(
+            report,
+            sheet,
+            row,
+            JOB_COLUMNS,
+            lambda: applier.update_job(existing["id"], {n: nv for n, (_o, nv) in changed.items()}),
+        )

@@ -1,0 +1,524 @@
+"""Writes for monthly returns: storing and checking uploaded files, accepting them (through the
+caseload services, in one transaction), the monthly cycle (submit, lock, re-open), exports and
+reminders. Every write records an audit event.
+
+Background work: a file is checked (and, once accepted, applied) by :func:`process_import`.
+Small files are processed inside the request; larger ones (over ``INLINE_MAX_BYTES``) in a
+background thread started by the web process, which updates ``rows_done``/``rows_total`` for
+the progress bar. The thread only needs the database, so it works the same on SQLite (WAL) and
+PostgreSQL. If the web process stops mid-way, the transaction is rolled back (nothing is
+half-applied) and ``ipsworks process_return_imports`` (a command a scheduler can run) picks up
+anything left waiting.
+
+Commands act as the built-in account ``ipsworks.system`` (it cannot sign in); the audit trail
+records it as the actor, with the command named in the summary.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import threading
+import uuid
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+
+from ipsworks.accounts.models import Membership
+from ipsworks.accounts.roles import Role
+from ipsworks.audit.models import AuditEvent
+from ipsworks.audit.services import record, snapshot
+from ipsworks.caseload import services as caseload
+from ipsworks.caseload.models import Episode, Job, ServiceUser
+from ipsworks.organisation.models import Site
+
+from . import importer
+from .models import MonthlyReturn, ReturnImport
+from .readers import ACCEPTED_TYPES
+from .selectors import can_lock_returns, can_manage_returns, missing_returns
+
+log = logging.getLogger(__name__)
+SYSTEM_USERNAME = "ipsworks.system"
+INLINE_MAX_BYTES = getattr(settings, "IPSWORKS_RETURNS_INLINE_BYTES", 512 * 1024)
+
+
+class ReturnsPermissionError(PermissionDenied):
+    pass
+
+
+def system_actor():
+    """The account commands act as: active (so permission checks pass) but unable to sign in."""
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=SYSTEM_USERNAME,
+        defaults={"is_superuser": True, "is_active": True, "first_name": "ipsworks (system)"},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def _require_manager(actor, site: Site) -> None:
+    if not can_manage_returns(actor, site):
+        raise ReturnsPermissionError("You cannot send returns for this site.")
+
+
+def _require_unlocked(site: Site, month: date) -> None:
+    r = MonthlyReturn.objects.filter(site=site, month=month).first()
+    if r and r.locked_at:
+        raise ValidationError(
+            f"The return for {month:%B %Y} is locked; a programme manager must re-open it first."
+        )
+
+
+# --- Applying through the caseload services -------------------------------------------------
+
+
+class CaseloadApplier(importer.Applier):
+    def __init__(self, actor, site: Site):
+        self.actor = actor
+        self.site = site
+        self._users = {}
+
+    def _user(self, user_id):
+        if user_id is None:
+            return None
+        if user_id not in self._users:
+            self._users[user_id] = get_user_model().objects.get(pk=user_id)
+        return self._users[user_id]
+
+    def new_episode(self, person_id, reference, values):
+        common = {
+            "referral_date": values["referral_date"],
+            "specialist": self._user(values.get("specialist")),
+            "referral_source": values.get("referral_source") or "",
+            "employment_status": values.get("employment_status") or "out_of_work",
+            "profile_started": values.get("profile_started"),
+        }
+        if person_id is None:
+            episode = caseload.refer_service_user(
+                actor=self.actor, site=self.site, reference=reference, **common
+            )
+        else:
+            person = ServiceUser.objects.get(pk=person_id, site=self.site)
+            episode = caseload.add_episode(actor=self.actor, service_user=person, **common)
+        if values.get("discharge_date") or values.get("discharge_reason"):
+            episode = caseload.discharge_episode(
+                actor=self.actor,
+                episode=episode,
+                expected_version=None,
+                discharge_date=values.get("discharge_date"),
+                discharge_reason=values.get("discharge_reason") or "",
+            )
+        return episode.service_user_id, episode.pk
+
+    def update_episode(self, episode_id, changes):
+        values = dict(changes)
+        if "specialist" in values:
+            values["specialist"] = self._user(values["specialist"])
+        episode = Episode.objects.get(pk=episode_id, site=self.site)
+        caseload.update_episode(
+            actor=self.actor, episode=episode, expected_version=None, values=values
+        )
+
+    def add_activities(self, episode_id, kind, day, number):
+        episode = Episode.objects.select_related("service_user", "site").get(
+            pk=episode_id, site=self.site
+        )
+        for _ in range(number):
+            caseload.record_activity(actor=self.actor, episode=episode, kind=kind, date=day)
+
+    def new_job(self, episode_id, values):
+        episode = Episode.objects.select_related("service_user", "site").get(
+            pk=episode_id, site=self.site
+        )
+        caseload.record_job_start(
+            actor=self.actor,
+            episode=episode,
+            start_date=values["start_date"],
+            employer=values.get("employer") or "",
+            job_title=values.get("job_title") or "",
+            hours_per_week=values.get("hours_per_week"),
+            hourly_pay=values.get("hourly_pay"),
+            occupation_group=values.get("occupation_group") or "",
+            end_date=values.get("end_date"),
+            end_reason=values.get("end_reason") or "",
+        )
+
+    def update_job(self, job_id, changes):
+        job = Job.objects.get(pk=job_id, site=self.site)
+        caseload.update_job(actor=self.actor, job=job, expected_version=None, values=changes)
+
+
+class _Rollback(Exception):
+    def __init__(self, report):
+        self.report = report
+
+
+def run_return(
+    *,
+    actor,
+    site: Site,
+    month: date,
+    files: list[tuple[str, Path]],
+    apply: bool,
+    sha256: str = "",
+    progress=None,
+    source: str = "upload",
+) -> importer.Report:
+    """Check the files by applying them in a transaction that is rolled back (apply=False), or
+    apply them for good (apply=True: all or nothing). Returns the report."""
+    _require_manager(actor, site)
+    if apply:
+        _require_unlocked(site, month)
+    applier = CaseloadApplier(actor, site)
+    try:
+        with transaction.atomic():
+            with caseload.batch(
+                actor=actor,
+                audit_rows=True,
+                event="returns.applied",
+                summary=f"{site.name} return for {month:%B %Y}",
+            ):
+                try:
+                    report = importer.process(
+                        site=site, month=month, files=files, applier=applier, progress=progress
+                    )
+                except importer.ReturnHasErrors as exc:
+                    raise _Rollback(exc.report) from None
+                if not apply:
+                    raise _Rollback(report)
+            counts = report.counts
+            record(
+                actor=actor,
+                action=AuditEvent.Action.IMPORT,
+                event="returns.applied",
+                entity="returns.ReturnFile",
+                entity_id=sha256[:64],
+                site=site,
+                summary=(
+                    f"{site.name} return for {month:%B %Y} applied ({source}); SHA-256 {sha256}; "
+                    + "; ".join(
+                        f"{s}: {c['new']} new, {c['changed']} changed, {c['unchanged']} unchanged"
+                        for s, c in counts.items()
+                    )
+                ),
+                after={"sha256": sha256, "files": [n for n, _p in files], "counts": counts},
+            )
+    except _Rollback as rollback:
+        return rollback.report
+    return report
+
+
+# --- Uploads and the background worker -------------------------------------------------------
+
+
+def sha256_of(paths: list[Path]) -> str:
+    """SHA-256 of one file; for several (CSV) files, of their sorted SHA-256 digests."""
+    digests = []
+    for path in paths:
+        h = hashlib.sha256()
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                h.update(chunk)
+        digests.append(h.hexdigest())
+    if len(digests) == 1:
+        return digests[0]
+    return hashlib.sha256("".join(sorted(digests)).encode()).hexdigest()
+
+
+def upload_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "returns"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@transaction.atomic
+def create_import(*, actor, site: Site, month: date, uploads) -> ReturnImport:
+    """Store uploaded files (Django UploadedFile objects) and queue them for checking."""
+    _require_manager(actor, site)
+    _require_unlocked(site, month)
+    stored = []
+    folder = upload_dir() / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    for upload in uploads:
+        name = Path(upload.name).name
+        suffix = Path(name).suffix.lower()
+        if suffix not in ACCEPTED_TYPES:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise ValidationError(
+                f"{name}: send an .xlsx, .xls, .ods or .csv file (or a .zip of CSV files)."
+            )
+        path = folder / f"{len(stored)}{suffix}"
+        with open(path, "wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        stored.append({"name": name, "path": str(path), "size": path.stat().st_size})
+    paths = [Path(f["path"]) for f in stored]
+    for item, path in zip(stored, paths, strict=True):
+        item["sha256"] = sha256_of([path])
+    item = ReturnImport.objects.create(
+        site=site,
+        month=month,
+        created_by=actor,
+        actor_label=actor.username,
+        files=stored,
+        sha256=sha256_of(paths),
+    )
+    record(
+        actor=actor,
+        action=AuditEvent.Action.OTHER,
+        event="returns.uploaded",
+        instance=item,
+        site=site,
+        summary=f"Uploaded {item.file_names} for {month:%B %Y} (SHA-256 {item.sha256})",
+    )
+    return item
+
+
+def _files(item: ReturnImport) -> list[tuple[str, Path]]:
+    return [(f["name"], Path(f["path"])) for f in item.files]
+
+
+def process_import(import_id: int, *, apply: bool = False, actor=None) -> ReturnImport:
+    """Check (or apply) a stored import, updating its state and progress as it goes."""
+    item = ReturnImport.objects.select_related("site", "created_by").get(pk=import_id)
+    actor = actor or item.created_by or system_actor()
+    busy = ReturnImport.State.APPLYING if apply else ReturnImport.State.CHECKING
+    ReturnImport.objects.filter(pk=item.pk).update(state=busy, rows_done=0)
+
+    def progress(done, total):
+        ReturnImport.objects.filter(pk=item.pk).update(rows_done=done, rows_total=max(total, done))
+
+    try:
+        report = run_return(
+            actor=actor,
+            site=item.site,
+            month=item.month,
+            files=_files(item),
+            apply=apply,
+            sha256=item.sha256,
+            progress=progress,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        text = "; ".join(getattr(exc, "messages", [str(exc)]))
+        item.state = ReturnImport.State.FAILED
+        item.report = {**(item.report or {}), "problem": text}
+        item.save(update_fields=["state", "report"])
+        return item
+    except Exception:  # noqa: BLE001 - recorded for the user, logged for the administrator
+        log.exception("Return import %s failed", item.pk)
+        item.state = ReturnImport.State.FAILED
+        item.report = {"problem": "ipsworks could not process this file. Nothing was applied."}
+        item.save(update_fields=["state", "report"])
+        return item
+    item.report = report.as_dict()
+    item.rows_done = item.rows_total = report.rows
+    if report.error_count:
+        item.state = ReturnImport.State.INVALID
+    elif apply:
+        item.state = ReturnImport.State.APPLIED
+        item.applied_at = timezone.now()
+        item.applied_by = actor
+    else:
+        item.state = ReturnImport.State.CHECKED
+    item.save()
+    return item
+
+
+def _in_background(import_id: int, apply: bool, actor_id: int | None) -> None:
+    def work():
+        close_old_connections()
+        try:
+            actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+            process_import(import_id, apply=apply, actor=actor)
+        finally:
+            close_old_connections()
+
+    threading.Thread(target=work, name=f"return-import-{import_id}", daemon=True).start()
+
+
+def start_processing(item: ReturnImport, *, apply: bool, actor) -> ReturnImport:
+    """Process now when the file is small, else in a background thread."""
+    size = sum(f.get("size", 0) for f in item.files)
+    if size <= INLINE_MAX_BYTES:
+        return process_import(item.pk, apply=apply, actor=actor)
+    state = ReturnImport.State.APPLYING if apply else ReturnImport.State.CHECKING
+    ReturnImport.objects.filter(pk=item.pk).update(state=state, rows_done=0)
+    transaction.on_commit(lambda: _in_background(item.pk, apply, actor.pk))
+    item.refresh_from_db()
+    return item
+
+
+def accept_import(*, actor, item: ReturnImport) -> ReturnImport:
+    """Apply a checked file (all or nothing)."""
+    _require_manager(actor, item.site)
+    if item.state != ReturnImport.State.CHECKED:
+        raise ValidationError("Only a checked file without errors can be accepted.")
+    return start_processing(item, apply=True, actor=actor)
+
+
+def discard_import(*, actor, item: ReturnImport) -> None:
+    _require_manager(actor, item.site)
+    if item.state in {ReturnImport.State.APPLIED, ReturnImport.State.APPLYING}:
+        raise ValidationError("An applied file cannot be discarded.")
+    item.state = ReturnImport.State.DISCARDED
+    item.save(update_fields=["state"])
+
+
+# --- The monthly cycle -----------------------------------------------------------------------
+
+
+def _monthly(site: Site, month: date) -> MonthlyReturn:
+    obj, _ = MonthlyReturn.objects.select_for_update().get_or_create(
+        site=site, month=month.replace(day=1)
+    )
+    return obj
+
+
+@transaction.atomic
+def submit_month(*, actor, site: Site, month: date) -> MonthlyReturn:
+    """The implementation manager marks the site's return for `month` as submitted."""
+    _require_manager(actor, site)
+    obj = _monthly(site, month)
+    if obj.locked_at:
+        raise ValidationError(f"{month:%B %Y} is locked.")
+    if obj.submitted_at:
+        raise ValidationError(f"{month:%B %Y} was already submitted.")
+    before = snapshot(obj)
+    obj.submitted_at = timezone.now()
+    obj.submitted_by = actor
+    obj.save()
+    record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        event="returns.submitted",
+        instance=obj,
+        site=site,
+        summary=f"{site.name} return for {month:%B %Y} submitted",
+        before=before,
+        after=snapshot(obj),
+    )
+    return obj
+
+
+@transaction.atomic
+def lock_month(*, actor, site: Site, month: date) -> MonthlyReturn:
+    """A programme manager locks a submitted month: no file can change it until re-opened."""
+    if not can_lock_returns(actor, site):
+        raise ReturnsPermissionError("Only a programme manager can lock a month.")
+    obj = _monthly(site, month)
+    if not obj.submitted_at:
+        raise ValidationError(f"{month:%B %Y} has not been submitted, so it cannot be locked.")
+    if obj.locked_at:
+        raise ValidationError(f"{month:%B %Y} is already locked.")
+    before = snapshot(obj)
+    obj.locked_at = timezone.now()
+    obj.locked_by = actor
+    obj.save()
+    record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        event="returns.locked",
+        instance=obj,
+        site=site,
+        summary=f"{site.name} return for {month:%B %Y} locked",
+        before=before,
+        after=snapshot(obj),
+    )
+    return obj
+
+
+@transaction.atomic
+def reopen_month(*, actor, site: Site, month: date, reason: str) -> MonthlyReturn:
+    """Re-open a locked month; a reason is required and kept in the audit trail."""
+    if not can_lock_returns(actor, site):
+        raise ReturnsPermissionError("Only a programme manager can re-open a month.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["Say why the month is being re-opened."]})
+    obj = _monthly(site, month)
+    if not obj.locked_at:
+        raise ValidationError(f"{month:%B %Y} is not locked.")
+    before = snapshot(obj)
+    obj.locked_at = None
+    obj.locked_by = None
+    obj.submitted_at = None
+    obj.submitted_by = None
+    obj.reopen_reason = reason
+    obj.save()
+    record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        event="returns.reopened",
+        instance=obj,
+        site=site,
+        summary=f"{site.name} return for {month:%B %Y} re-opened: {reason}",
+        before=before,
+        after=snapshot(obj),
+    )
+    return obj
+
+
+# --- Exports and reminders -------------------------------------------------------------------
+
+
+def record_export(*, actor, site: Site, month: date | None, file_format: str, rows: int) -> None:
+    record(
+        actor=actor,
+        action=AuditEvent.Action.EXPORT,
+        event="returns.exported",
+        entity="returns.ReturnFile",
+        site=site,
+        summary=f"Exported {site.name} {'all months' if month is None else f'{month:%B %Y}'} "
+        f"as {file_format} ({rows} rows)",
+    )
+
+
+def send_reminders(*, as_of: date, actor=None) -> list[tuple[str, list[str]]]:
+    """E-mail each implementation manager of a site with missing returns. Returns what was sent
+    as (address, [months])."""
+    actor = actor or system_actor()
+    by_site: dict[int, list] = {}
+    for missing in missing_returns(as_of):
+        by_site.setdefault(missing.site.pk, []).append(missing)
+    sent = []
+    for items in by_site.values():
+        site = items[0].site
+        months = [f"{m.month:%B %Y} (due {m.due:%d/%m/%Y})" for m in items]
+        managers = (
+            Membership.objects.active(as_of)
+            .filter(site=site, role=Role.IMPLEMENTATION_MANAGER)
+            .select_related("user")
+        )
+        for membership in managers:
+            address = membership.user.email or f"{membership.user.username}@localhost"
+            body = (
+                f"Hello {membership.user.username},\n\nipsworks has no monthly return from "
+                f"{site.name} for:\n\n" + "\n".join(f"- {m}" for m in months) + "\n\nPlease "
+                "upload the return and mark the month as submitted in ipsworks (Returns).\n"
+            )
+            send_mail(
+                f"Monthly return missing: {site.name}",
+                body,
+                settings.DEFAULT_FROM_EMAIL,
+                [address],
+            )
+            sent.append((address, months))
+        record(
+            actor=actor,
+            action=AuditEvent.Action.OTHER,
+            event="returns.reminder_sent",
+            entity="returns.MonthlyReturn",
+            site=site,
+            summary=f"Reminder sent for {len(months)} missing return(s) of {site.name}",
+        )
+    return sent

@@ -1,0 +1,41 @@
+"""Export a site, import the export: nothing changes (xlsx, csv, ods and xls)."""
+
+import pytest
+
+from ipsworks.audit.models import AuditEvent
+from ipsworks.caseload.models import Activity, Episode, Job, ServiceUser
+from ipsworks.returns.services import run_return
+
+from .conftest import MONTH
+from .helpers import export
+
+
+def totals():
+    return (
+        ServiceUser.objects.count(),
+        Episode.objects.count(),
+        Job.objects.count(),
+        Activity.objects.count(),
+        sorted(Episode.objects.values_list("version", flat=True)),
+        sorted(Job.objects.values_list("version", flat=True)),
+    )
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "ods", "xls"])
+def test_exporting_then_importing_the_export_changes_nothing(populated, im, tmp_path, fmt):
+    files = export(im, populated, MONTH, tmp_path, fmt)
+    before = totals()
+    report = run_return(
+        actor=im,
+        site=populated,
+        month=MONTH,
+        files=[(p.name, p) for p in files],
+        apply=True,
+        sha256="x",
+    )
+    assert report.errors == []
+    assert report.total_changes == 0, report.changes
+    assert report.counts["Caseload"]["unchanged"] == 6
+    assert report.counts["Jobs"]["unchanged"] == 2
+    assert totals() == before
+    assert AuditEvent.objects.filter(event="returns.applied", entity="returns.ReturnFile").exists()
