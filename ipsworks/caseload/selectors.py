@@ -436,3 +436,8 @@ def supervision(
         )
         out.append(row)
     return out
+
+
+def has_synthetic(*, site, user=None) -> bool:
+    """Whether any made-up demo records are visible at the site (to label them clearly)."""
+    return _restrict(ServiceUser.objects.filter(site=site, is_synthetic=True), user).exists()
