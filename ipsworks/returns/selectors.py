@@ -82,6 +82,7 @@ class GridCell:
     label: str
     locked: bool
     record: MonthlyReturn | None
+    site: Site | None = None
 
 
 STATUS_LABELS = {
@@ -108,11 +109,13 @@ def month_grid(user, as_of: date, months: list[date] | None = None):
         for month in months:
             r = returns.get((site.pk, month))
             if month not in expected and r is None:
-                cells.append(GridCell(month, "", STATUS_LABELS[""], False, None))
+                cells.append(GridCell(month, "", STATUS_LABELS[""], False, None, site))
                 continue
             submitted = r.submitted_at.date() if r and r.submitted_at else None
             status = status_of(month, submitted, as_of)
-            cells.append(GridCell(month, status, STATUS_LABELS[status], bool(r and r.locked_at), r))
+            cells.append(
+                GridCell(month, status, STATUS_LABELS[status], bool(r and r.locked_at), r, site)
+            )
         rows.append((site, cells))
     return months, rows
 
