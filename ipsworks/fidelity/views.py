@@ -1,0 +1,497 @@
+"""Fidelity pages. Thin: access through selectors, writes through services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from ipsworks.accounts.models import Membership, User
+from ipsworks.accounts.roles import Role
+from ipsworks.accounts.scoping import get_site_or_404, has_role, visible_sites
+
+from . import charts, selectors, services
+from .evidence import default_period
+from .forms import (
+    ActionForm,
+    ActionStatusForm,
+    CorrectionForm,
+    FindingsForm,
+    PlanForm,
+    PrepTaskForm,
+    ScaleUploadForm,
+    SheetUploadForm,
+)
+from .models import ActionItem, PrepTask, ScaleVersion
+from .scale_io import ScaleError, parse_scale_text
+from .sheets import SheetError, read_sheet, write_csv, write_xlsx
+
+PROGRAMME_VIEW_ROLES = (Role.PROGRAMME_MANAGER, Role.COMMISSIONER)
+
+
+def _fail(request, exc) -> None:
+    messages.error(request, str(exc))
+
+
+def index(request):
+    reviews = list(selectors.reviews_for(request.user))
+    rows = [{"review": r, "access": selectors.review_access(request.user, r)} for r in reviews]
+    return render(
+        request,
+        "fidelity/index.html",
+        {
+            "rows": rows,
+            "can_plan": bool(selectors.plannable_sites(request.user)),
+            "programme_view": has_role(request.user, *PROGRAMME_VIEW_ROLES),
+            "is_admin": has_role(request.user, Role.ADMINISTRATOR),
+        },
+    )
+
+
+def _people_for(sites):
+    programmes = {s.programme_id for s in sites}
+    ids = (
+        Membership.objects.active()
+        .filter(programme_id__in=programmes)
+        .exclude(role__in=[Role.COMMISSIONER, Role.EVALUATOR, Role.ADMINISTRATOR])
+        .values("user_id")
+    )
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("username")
+
+
+def plan(request):
+    sites = selectors.plannable_sites(request.user)
+    if not sites:
+        raise Http404("Not found")
+    people = list(_people_for(sites))
+    form = PlanForm(request.POST or None, sites=sites, people=people)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        site = next(s for s in sites if s.slug == data["site"])
+        by_id = {str(u.pk): u for u in people}
+        start, end = default_period(data["visit_start"])
+        try:
+            review = services.plan_review(
+                actor=request.user,
+                site=site,
+                kind=data["kind"],
+                reviewer_1=by_id[data["reviewer_1"]],
+                reviewer_2=by_id[data["reviewer_2"]],
+                visit_start=data["visit_start"],
+                visit_end=data["visit_end"],
+                period_start=data["period_start"] or start,
+                period_end=data["period_end"] or end,
+                documents_requested=data["documents_requested"],
+                interview_schedule=data["interview_schedule"],
+            )
+        except services.ReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Review planned: {review}.")
+            return redirect("fidelity:review", pk=review.pk)
+    return render(request, "fidelity/plan.html", {"form": form})
+
+
+def review_detail(request, pk: int):
+    review = selectors.get_review_or_404(request.user, pk, need=selectors.SUMMARY)
+    access = selectors.review_access(request.user, review)
+    context = {"review": review, "access": access}
+    if access == selectors.FULL:
+        context.update(
+            progress=selectors.progress(review),
+            tasks=review.prep_tasks.all(),
+            task_form=PrepTaskForm(),
+            assigned=selectors.is_assigned(request.user, review),
+        )
+    return render(request, "fidelity/review.html", context)
+
+
+@require_POST
+def prep_add(request, pk: int):
+    review = selectors.get_review_or_404(request.user, pk)
+    form = PrepTaskForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_prep_task(actor=request.user, review=review, **form.cleaned_data)
+        except (services.ReviewError, PermissionDenied) as exc:
+            _fail(request, exc)
+    else:
+        messages.error(request, "Describe the document or interview to add it to the checklist.")
+    return redirect("fidelity:review", pk=review.pk)
+
+
+@require_POST
+def prep_toggle(request, pk: int, task_id: int):
+    review = selectors.get_review_or_404(request.user, pk)
+    task = get_object_or_404(PrepTask, pk=task_id, review=review)
+    try:
+        services.set_prep_done(actor=request.user, task=task, done=not task.done)
+    except (services.ReviewError, PermissionDenied) as exc:
+        _fail(request, exc)
+    return redirect("fidelity:review", pk=review.pk)
+
+
+def score(request, pk: int):
+    """The signed-in reviewer's own scores for every item, with the anchors beside them."""
+    review = selectors.get_review_or_404(request.user, pk)
+    if not selectors.is_assigned(request.user, review):
+        raise Http404("Not found")
+    items = selectors.items_of(review)
+    mine = {
+        item_id: by_reviewer.get(request.user.pk)
+        for item_id, by_reviewer in selectors.scores_by_item(review).items()
+    }
+    errors = []
+    if request.method == "POST" and not review.is_finalised:
+        saved = 0
+        for item in items:
+            raw = request.POST.get(f"score-{item.number}", "").strip()
+            rationale = request.POST.get(f"rationale-{item.number}", "").strip()
+            if not raw:
+                continue
+            try:
+                services.record_score(
+                    actor=request.user,
+                    review=review,
+                    item_number=item.number,
+                    score=int(raw),
+                    rationale=rationale,
+                )
+                saved += 1
+            except (ValueError, services.ReviewError) as exc:
+                errors.append(
+                    {"id": f"score-{item.number}-1", "text": f"Item {item.number}: {exc}"}
+                )
+        if not errors:
+            messages.success(request, f"{saved} scores saved.")
+            return redirect("fidelity:review", pk=review.pk)
+        mine = {
+            item_id: by_reviewer.get(request.user.pk)
+            for item_id, by_reviewer in selectors.scores_by_item(review).items()
+        }
+    rows = [{"item": item, "mine": mine.get(item.pk)} for item in items]
+    return render(
+        request, "fidelity/score.html", {"review": review, "rows": rows, "errors": errors}
+    )
+
+
+def consensus(request, pk: int):
+    review = selectors.get_review_or_404(request.user, pk)
+    assigned = selectors.is_assigned(request.user, review)
+    errors = []
+    if request.method == "POST":
+        if not assigned or review.is_finalised:
+            raise Http404("Not found")
+        for row in selectors.consensus_rows(review):
+            number = row["item"].number
+            raw = request.POST.get(f"agreed-{number}", "").strip()
+            reason = request.POST.get(f"reason-{number}", "").strip()
+            if not raw:
+                continue
+            if row["agreed"] == int(raw) and (row["result"].reason or "") == reason:
+                continue
+            try:
+                services.record_consensus(
+                    actor=request.user,
+                    review=review,
+                    item_number=number,
+                    agreed_score=int(raw),
+                    reason=reason,
+                )
+            except (ValueError, services.ReviewError) as exc:
+                errors.append({"id": f"agreed-{number}", "text": str(exc)})
+        if not errors:
+            messages.success(request, "Agreed scores saved.")
+            return redirect("fidelity:consensus", pk=review.pk)
+    rows = selectors.consensus_rows(review)
+    posted = request.POST if errors else {}
+    for row in rows:
+        n = row["item"].number
+        row["posted_agreed"] = posted.get(f"agreed-{n}", "")
+        row["posted_reason"] = posted.get(f"reason-{n}", "")
+        row["error"] = next((e["text"] for e in errors if e["id"] == f"agreed-{n}"), "")
+    return render(
+        request,
+        "fidelity/consensus.html",
+        {
+            "review": review,
+            "rows": rows,
+            "errors": errors,
+            "assigned": assigned,
+            "progress": selectors.progress(review),
+            "disagreements": sum(1 for r in rows if r["disagree"]),
+            "scores": range(review.scale.min_score, review.scale.max_score + 1),
+        },
+    )
+
+
+@require_POST
+def evidence_refresh(request, pk: int):
+    review = selectors.get_review_or_404(request.user, pk)
+    try:
+        n = services.attach_evidence(actor=request.user, review=review)
+        messages.success(request, f"Figures from the records refreshed for {n} items.")
+    except (services.ReviewError, PermissionDenied) as exc:
+        _fail(request, exc)
+    return redirect("fidelity:consensus", pk=review.pk)
+
+
+@require_POST
+def finalise(request, pk: int):
+    review = selectors.get_review_or_404(request.user, pk)
+    try:
+        services.finalise_review(actor=request.user, review=review)
+        messages.success(request, "The review is finalised and now read-only.")
+        return redirect("fidelity:results", pk=review.pk)
+    except (services.ReviewError, PermissionDenied) as exc:
+        _fail(request, exc)
+    return redirect("fidelity:consensus", pk=review.pk)
+
+
+def results(request, pk: int):
+    review = selectors.get_review_or_404(request.user, pk)
+    items = selectors.items_of(review)
+    findings_form = FindingsForm(
+        request.POST or None,
+        initial={"strengths": review.strengths, "recommendations": review.recommendations},
+    )
+    if request.method == "POST":
+        if not selectors.is_assigned(request.user, review) or review.is_finalised:
+            raise Http404("Not found")
+        if findings_form.is_valid():
+            services.update_findings(
+                actor=request.user, review=review, **findings_form.cleaned_data
+            )
+            messages.success(request, "Strengths and recommendations saved.")
+            return redirect("fidelity:results", pk=review.pk)
+    today = timezone.localdate()
+    actions = [{"action": a, "overdue": a.is_overdue(today)} for a in selectors.actions_for(review)]
+    return render(
+        request,
+        "fidelity/results.html",
+        {
+            "review": review,
+            "totals": selectors.review_totals(review),
+            "rows": selectors.consensus_rows(review),
+            "findings_form": findings_form,
+            "action_form": ActionForm(items=items),
+            "correction_form": CorrectionForm(items=items),
+            "actions": actions,
+            "overdue": sum(1 for a in actions if a["overdue"]),
+            "status_choices": ActionStatusForm.base_fields["status"].choices,
+            "assigned": selectors.is_assigned(request.user, review),
+            "corrections": review.corrections.select_related("item", "corrected_by"),
+        },
+    )
+
+
+@require_POST
+def correct(request, pk: int):
+    review = selectors.get_review_or_404(request.user, pk)
+    form = CorrectionForm(request.POST, items=selectors.items_of(review))
+    if form.is_valid():
+        try:
+            services.correct_score(
+                actor=request.user,
+                review=review,
+                item_number=form.cleaned_data["item"],
+                new_score=form.cleaned_data["new_score"],
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, "Correction recorded.")
+        except (services.ReviewError, PermissionDenied) as exc:
+            _fail(request, exc)
+    else:
+        messages.error(request, "A correction needs the item, the corrected score and a reason.")
+    return redirect("fidelity:results", pk=review.pk)
+
+
+@require_POST
+def action_add(request, pk: int):
+    review = selectors.get_review_or_404(request.user, pk)
+    form = ActionForm(request.POST, items=selectors.items_of(review))
+    if form.is_valid():
+        try:
+            services.add_action(
+                actor=request.user,
+                review=review,
+                item_number=form.cleaned_data["item"],
+                action=form.cleaned_data["action"],
+                owner=form.cleaned_data["owner"],
+                due_date=form.cleaned_data["due_date"],
+            )
+            messages.success(request, "Action added to the plan.")
+        except (services.ReviewError, PermissionDenied) as exc:
+            _fail(request, exc)
+    else:
+        messages.error(request, "An action needs a description, an owner and a due date.")
+    return redirect("fidelity:results", pk=review.pk)
+
+
+@require_POST
+def action_status(request, pk: int, action_id: int):
+    review = selectors.get_review_or_404(request.user, pk)
+    action = get_object_or_404(ActionItem, pk=action_id, review=review)
+    form = ActionStatusForm(request.POST)
+    if form.is_valid():
+        services.set_action_status(
+            actor=request.user, action=action, status=form.cleaned_data["status"]
+        )
+        messages.success(request, "Action status updated.")
+    return redirect("fidelity:results", pk=review.pk)
+
+
+def report(request, pk: int):
+    review = selectors.get_review_or_404(request.user, pk)
+    today = timezone.localdate()
+    return render(
+        request,
+        "fidelity/report.html",
+        {
+            "review": review,
+            "totals": selectors.review_totals(review),
+            "rows": selectors.consensus_rows(review),
+            "actions": [
+                {"action": a, "overdue": a.is_overdue(today)} for a in selectors.actions_for(review)
+            ],
+        },
+    )
+
+
+def sheet_export(request, pk: int):
+    """The signed-in reviewer's own scores (or, for others, the agreed scores) as a sheet."""
+    review = selectors.get_review_or_404(request.user, pk)
+    items = selectors.items_of(review)
+    if selectors.is_assigned(request.user, review) and not review.is_finalised:
+        scores = selectors.scores_by_item(review)
+        rows = []
+        for item in items:
+            mine = scores.get(item.pk, {}).get(request.user.pk)
+            rows.append((item.number, mine.score if mine else None, mine.rationale if mine else ""))
+    else:
+        results = selectors.results_by_item(review)
+        rows = [
+            (
+                i.number,
+                getattr(results.get(i.pk), "agreed_score", None),
+                getattr(results.get(i.pk), "reason", ""),
+            )
+            for i in items
+        ]
+    name = f"fidelity-{review.site.slug}-{review.visit_start:%Y-%m-%d}"
+    if request.GET.get("format") == "xlsx":
+        body = write_xlsx(rows, {i.number: i.title for i in items})
+        response = HttpResponse(
+            body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    else:
+        response = HttpResponse(write_csv(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+def sheet_import(request, pk: int):
+    review = selectors.get_review_or_404(request.user, pk)
+    if not selectors.is_assigned(request.user, review) or review.is_finalised:
+        raise Http404("Not found")
+    form = SheetUploadForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["sheet"]
+        numbers = [i.number for i in selectors.items_of(review)]
+        try:
+            rows = read_sheet(upload.read(), upload.name, numbers)
+            n = services.import_scores(actor=request.user, review=review, rows=rows)
+        except SheetError as exc:
+            problems = exc.problems
+            form.add_error("sheet", "The sheet was not imported: see the problems listed.")
+        else:
+            messages.success(request, f"{n} scores imported from {upload.name}.")
+            return redirect("fidelity:review", pk=review.pk)
+    return render(
+        request,
+        "fidelity/sheet_import.html",
+        {"review": review, "form": form, "problems": problems},
+    )
+
+
+def site_history(request, slug: str):
+    site = get_site_or_404(request.user, slug)
+    access = selectors.site_access(request.user, site)
+    if access is None:
+        raise Http404("Not found")
+    reviews = list(selectors.site_history(site))
+    chart = None
+    if reviews:
+        scale = reviews[-1].scale
+        chart = charts.trend_chart(
+            [(f"{r.visit_start:%b %Y}", r.total) for r in reviews],
+            scale.bands,
+            scale.max_score * scale.items.count(),
+            "trend-summary",
+        )
+    return render(
+        request,
+        "fidelity/site_history.html",
+        {"site": site, "reviews": reviews, "chart": chart, "access": access},
+    )
+
+
+def programme(request):
+    if not has_role(request.user, *PROGRAMME_VIEW_ROLES):
+        raise Http404("Not found")
+    from .programme import programme_rows
+
+    rows = programme_rows(visible_sites(request.user))
+    max_total = max([r["max_total"] for r in rows if r["review"]] or [125])
+    plotted = [
+        {"label": r["site"].name, "total": r["review"].total, "rate": r["rate"]}
+        for r in rows
+        if r["review"] and r["rate"] is not None
+    ]
+    chart = charts.scatter_chart(plotted, max_total, "scatter-summary") if plotted else None
+    return render(
+        request, "fidelity/programme.html", {"rows": rows, "chart": chart, "plotted": plotted}
+    )
+
+
+def scales(request):
+    is_admin = has_role(request.user, Role.ADMINISTRATOR)
+    form = ScaleUploadForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST":
+        if not is_admin:
+            raise Http404("Not found")
+        if form.is_valid():
+            try:
+                data = parse_scale_text(form.cleaned_data["scale_file"].read())
+                scale = services.load_scale(
+                    actor=request.user, data=data, make_current=form.cleaned_data["make_current"]
+                )
+            except ScaleError as exc:
+                problems = exc.problems
+                form.add_error("scale_file", "The file was not loaded: see the problems listed.")
+            except services.ReviewError as exc:
+                form.add_error("scale_file", str(exc))
+            else:
+                messages.success(request, f"Loaded {scale}.")
+                return redirect("fidelity:scale", pk=scale.pk)
+    return render(
+        request,
+        "fidelity/scales.html",
+        {
+            "scales": ScaleVersion.objects.all(),
+            "form": form,
+            "is_admin": is_admin,
+            "problems": problems,
+        },
+    )
+
+
+def scale_detail(request, pk: int):
+    scale = get_object_or_404(ScaleVersion, pk=pk)
+    return render(request, "fidelity/scale.html", {"scale": scale, "items": scale.items.all()})
