@@ -1,0 +1,246 @@
+"""Server-rendered SVG charts and the datasets behind every chart and table.
+
+A :class:`Dataset` is what a page shows and what every download exports: a title, column
+headers and rows, and optionally a :class:`Chart` drawn from the same rows. Charts use
+presentation attributes only (the CSP forbids inline styles), carry a <title> and <desc>,
+tell series apart by dash pattern and marker shape as well as colour, and are always paired
+with a one-sentence summary and a data table on the page.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+COLOURS = ["#005eb8", "#007f3b", "#330072", "#d5281b", "#ed8b00", "#00a499", "#425563"]
+DASHES = ["", "6 3", "2 3", "8 3 2 3", "10 4", "1 2", "4 4"]
+MARKERS = ["circle", "square", "triangle", "diamond", "circle", "square", "triangle"]
+
+WIDTH, HEIGHT = 760, 380
+LEFT, RIGHT, TOP, BOTTOM = 64, 190, 48, 72
+
+
+@dataclass
+class Series:
+    name: str
+    values: list[float | None]
+    kind: str = "line"  # "line" or "bar"
+
+
+@dataclass
+class RefLine:
+    label: str
+    value: float
+
+
+@dataclass
+class Chart:
+    title: str
+    x_label: str
+    y_label: str
+    categories: list[str]
+    series: list[Series]
+    ref_lines: list[RefLine] = field(default_factory=list)
+    percent: bool = False
+
+    # --- scales -----------------------------------------------------------------------------
+
+    def _y_max(self) -> float:
+        values = [v for s in self.series for v in s.values if v is not None]
+        values += [r.value for r in self.ref_lines]
+        top = max(values, default=0) or 1
+        if self.percent:
+            return max(1.0, math.ceil(top * 10) / 10) if top > 1 else 1.0
+        magnitude = 10 ** math.floor(math.log10(top))
+        for step in (1, 2, 2.5, 5, 10):
+            if top <= step * magnitude:
+                return step * magnitude
+        return 10 * magnitude
+
+    def _fmt(self, value: float) -> str:
+        if self.percent:
+            return f"{value * 100:.0f}%"
+        return f"{value:g}" if value != int(value) else f"{int(value)}"
+
+    def svg(self, element_id: str = "chart") -> str:
+        plot_w = WIDTH - LEFT - RIGHT
+        plot_h = HEIGHT - TOP - BOTTOM
+        y_max = self._y_max()
+        n = max(len(self.categories), 1)
+
+        def x(i: float) -> float:
+            return LEFT + (i + 0.5) * plot_w / n
+
+        def y(v: float) -> float:
+            return TOP + plot_h - (v / y_max) * plot_h
+
+        e = escape
+        out = [
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+            f'width="{WIDTH}" height="{HEIGHT}" role="img" class="outcomes-chart" '
+            f'aria-labelledby="{e(element_id)}-title {e(element_id)}-desc" '
+            f'font-family="Arial, Helvetica, sans-serif" font-size="12">',
+            f'<title id="{e(element_id)}-title">{e(self.title)}</title>',
+            f'<desc id="{e(element_id)}-desc">{e(self.describe())}</desc>',
+            f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
+            f'<text x="{LEFT}" y="22" font-size="15" font-weight="bold" fill="#212b32">'
+            f"{e(self.title)}</text>",
+        ]
+        # grid and y ticks
+        for k in range(6):
+            v = y_max * k / 5
+            yy = y(v)
+            out.append(
+                f'<line x1="{LEFT}" y1="{yy:.1f}" x2="{LEFT + plot_w}" y2="{yy:.1f}" '
+                f'stroke="#d8dde0" stroke-width="1"/>'
+            )
+            out.append(
+                f'<text x="{LEFT - 6}" y="{yy + 4:.1f}" text-anchor="end" fill="#212b32">'
+                f"{e(self._fmt(v))}</text>"
+            )
+        # axes
+        out.append(
+            f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}" stroke="#212b32"/>'
+            f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{LEFT + plot_w}" y2="{TOP + plot_h}" '
+            f'stroke="#212b32"/>'
+        )
+        step = max(1, math.ceil(n / 12))
+        for i, cat in enumerate(self.categories):
+            if i % step:
+                continue
+            out.append(
+                f'<text x="{x(i):.1f}" y="{TOP + plot_h + 16}" text-anchor="middle" '
+                f'fill="#212b32">{e(cat)}</text>'
+            )
+        out.append(
+            f'<text x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 30}" text-anchor="middle" '
+            f'fill="#212b32">{e(self.x_label)}</text>'
+        )
+        out.append(
+            f'<text x="16" y="{TOP + plot_h / 2:.1f}" text-anchor="middle" fill="#212b32" '
+            f'transform="rotate(-90 16 {TOP + plot_h / 2:.1f})">{e(self.y_label)}</text>'
+        )
+        # bars
+        bars = [s for s in self.series if s.kind == "bar"]
+        if bars:
+            group = plot_w / n * 0.8
+            width = group / len(bars)
+            for b, s in enumerate(bars):
+                colour = COLOURS[self.series.index(s) % len(COLOURS)]
+                for i, v in enumerate(s.values):
+                    if v is None:
+                        continue
+                    bx = LEFT + i * plot_w / n + plot_w / n * 0.1 + b * width
+                    out.append(
+                        f'<rect x="{bx:.1f}" y="{y(v):.1f}" width="{width - 2:.1f}" '
+                        f'height="{TOP + plot_h - y(v):.1f}" fill="{colour}" '
+                        f'stroke="#212b32" stroke-width="0.5"/>'
+                    )
+        # lines
+        for idx, s in enumerate(self.series):
+            if s.kind != "line":
+                continue
+            colour = COLOURS[idx % len(COLOURS)]
+            dash = DASHES[idx % len(DASHES)]
+            points = [(x(i), y(v)) for i, v in enumerate(s.values) if v is not None]
+            if not points:
+                continue
+            path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+            out.append(
+                f'<polyline points="{path}" fill="none" stroke="{colour}" '
+                f'stroke-width="2.5"{dash_attr}/>'
+            )
+            marker_every = max(1, math.ceil(len(points) / 10))
+            for px, py in points[::marker_every]:
+                out.append(_marker(MARKERS[idx % len(MARKERS)], px, py, colour))
+        # reference lines
+        for r, ref in enumerate(self.ref_lines):
+            yy = y(ref.value)
+            out.append(
+                f'<line x1="{LEFT}" y1="{yy:.1f}" x2="{LEFT + plot_w}" y2="{yy:.1f}" '
+                f'stroke="#212b32" stroke-width="1.5" stroke-dasharray="3 3"/>'
+                f'<text x="{LEFT + plot_w + 6}" y="{yy + 4 + r * 0:.1f}" fill="#212b32">'
+                f"{e(ref.label)}</text>"
+            )
+        # legend
+        ly = TOP + 10 + 16 * len(self.ref_lines) + 20
+        for idx, s in enumerate(self.series):
+            colour = COLOURS[idx % len(COLOURS)]
+            lx = LEFT + plot_w + 10
+            if s.kind == "bar":
+                out.append(f'<rect x="{lx}" y="{ly - 9}" width="18" height="10" fill="{colour}"/>')
+            else:
+                dash = DASHES[idx % len(DASHES)]
+                dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+                out.append(
+                    f'<line x1="{lx}" y1="{ly - 4}" x2="{lx + 18}" y2="{ly - 4}" '
+                    f'stroke="{colour}" stroke-width="2.5"{dash_attr}/>'
+                )
+                out.append(_marker(MARKERS[idx % len(MARKERS)], lx + 9, ly - 4, colour))
+            out.append(f'<text x="{lx + 24}" y="{ly}" fill="#212b32">{e(s.name[:24])}</text>')
+            ly += 18
+        out.append("</svg>")
+        return "".join(out)
+
+    def inline(self, element_id: str):
+        return mark_safe(self.svg(element_id))  # noqa: S308 - every text value is escaped
+
+    def describe(self) -> str:
+        names = ", ".join(s.name for s in self.series)
+        span = f"{self.categories[0]} to {self.categories[-1]}" if self.categories else "no data"
+        return f"{self.title}: {self.y_label} by {self.x_label.lower()} ({span}) for {names}."
+
+
+def _marker(shape: str, x: float, y: float, colour: str) -> str:
+    if shape == "square":
+        return f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{colour}"/>'
+    if shape == "triangle":
+        return (
+            f'<polygon points="{x:.1f},{y - 5:.1f} {x - 5:.1f},{y + 4:.1f} {x + 5:.1f},{y + 4:.1f}"'
+            f' fill="{colour}"/>'
+        )
+    if shape == "diamond":
+        return (
+            f'<polygon points="{x:.1f},{y - 5:.1f} {x - 5:.1f},{y:.1f} {x:.1f},{y + 5:.1f} '
+            f'{x + 5:.1f},{y:.1f}" fill="{colour}"/>'
+        )
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>'
+
+
+@dataclass
+class Dataset:
+    """A table shown on a page and offered for download (CSV, xlsx; charts also SVG, PNG)."""
+
+    slug: str
+    title: str
+    headers: list[str]
+    rows: list[list]
+    summary: str = ""
+    chart: Chart | None = None
+    percent_columns: tuple[int, ...] = ()  # shown as percentages on the page
+
+    @property
+    def formats(self) -> list[str]:
+        return ["csv", "xlsx", "svg", "png"] if self.chart else ["csv", "xlsx"]
+
+    @property
+    def svg_inline(self):
+        return self.chart.inline(self.slug) if self.chart else ""
+
+    def display_rows(self) -> list[list[str]]:
+        out = []
+        for row in self.rows:
+            cells = []
+            for i, value in enumerate(row):
+                if value is None:
+                    cells.append("–")
+                elif i in self.percent_columns and isinstance(value, int | float):
+                    cells.append(f"{value * 100:.0f}%")
+                else:
+                    cells.append(str(value))
+            out.append(cells)
+        return out
