@@ -1,0 +1,104 @@
+"""The public commands: import_return, export_return, return_template, send_return_reminders."""
+
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from ipsworks.audit.models import AuditEvent
+from ipsworks.caseload.models import Episode
+from ipsworks.returns.models import MonthlyReturn
+
+from .helpers import read_sheets, write_xlsx_rows
+
+
+def test_return_template_has_instructions_sheets_and_dropdowns(tmp_path, db):
+    import openpyxl
+
+    path = tmp_path / "template.xlsx"
+    call_command("return_template", "-o", str(path))
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[:1] == ["Instructions"] and {"Caseload", "Jobs"} <= set(wb.sheetnames)
+    assert wb["Caseload"]["A1"].value == "Service user ID"
+    assert wb["Jobs"]["B1"].value == "Job start date"
+    formulas = [dv.formula1 for dv in wb["Jobs"].data_validations.dataValidation]
+    assert any("Lists" in f for f in formulas)
+
+
+def test_export_then_import_dry_run_by_command_changes_nothing(populated, tmp_path, capsys):
+    out = tmp_path / "export.xlsx"
+    call_command(
+        "export_return", "--site", "alpha", "--month", "2016-03", "--format", "xlsx", "-o", str(out)
+    )
+    assert AuditEvent.objects.filter(event="returns.exported", actor_label="ipsworks.system")
+    call_command("import_return", "--site", "alpha", "--month", "2016-03", str(out))
+    text = capsys.readouterr().out
+    assert "Caseload: 0 new, 0 changed, 6 unchanged" in text
+    assert "Applied: 0 change(s)" in text
+    folder = tmp_path / "csv"
+    call_command("export_return", "--site", "alpha", "--format", "csv", "-o", str(folder))
+    assert (folder / "caseload.csv").exists() and (folder / "jobs.csv").exists()
+
+
+def test_import_with_errors_prints_row_messages_and_exits_non_zero(populated, tmp_path, capsys):
+    sheets = {
+        "Jobs": [
+            ["ID", "Job start date", "Employer", "Job title", "Hours", "Hourly pay"],
+            ["A100", "31/02/2016", "Tesco", "Clerk", 10, 7.5],
+        ]
+    }
+    path = write_xlsx_rows(tmp_path / "bad.xlsx", sheets)
+    with pytest.raises(CommandError) as caught:
+        call_command("import_return", "--site", "alpha", "--month", "2016-03", str(path))
+    assert caught.value.returncode == 1
+    assert 'Error: Jobs, row 2, "Job start date": 31/02/2016 is not a date' in (
+        capsys.readouterr().out
+    )
+
+
+def test_dry_run_applies_nothing(populated, tmp_path):
+    sheets = read_sheets(
+        write_xlsx_rows(
+            tmp_path / "x.xlsx", {"Caseload": [["ID", "Referral date"], ["Z1", "02/03/2016"]]}
+        )
+    )
+    path = write_xlsx_rows(tmp_path / "new.xlsx", sheets)
+    before = Episode.objects.count()
+    call_command("import_return", "--site", "alpha", "--month", "2016-03", str(path), "--dry-run")
+    assert Episode.objects.count() == before
+    call_command("import_return", "--site", "alpha", "--month", "2016-03", str(path))
+    assert Episode.objects.count() == before + 1
+
+
+def test_a_locked_month_refuses_imports(populated, users, tmp_path):
+    from ipsworks.returns.services import lock_month, submit_month
+
+    submit_month(actor=users["implementation_manager"], site=populated, month=date(2016, 3, 1))
+    lock_month(actor=users["programme_manager"], site=populated, month=date(2016, 3, 1))
+    path = write_xlsx_rows(
+        tmp_path / "n.xlsx", {"Caseload": [["ID", "Referral date"], ["Z2", "02/03/2016"]]}
+    )
+    with pytest.raises(CommandError, match="locked"):
+        call_command("import_return", "--site", "alpha", "--month", "2016-03", str(path))
+
+
+def test_reminders_go_to_implementation_managers_of_sites_with_missing_returns(
+    users, site_a, site_b, capsys
+):
+    from ipsworks.returns.selectors import missing_returns
+    from ipsworks.returns.services import submit_month
+
+    as_of = date(2015, 4, 20)  # Alpha's January-March 2015 returns are due; Beta starts later
+    submit_month(actor=users["implementation_manager"], site=site_a, month=date(2015, 1, 1))
+    missing = missing_returns(as_of)
+    assert [(m.site.slug, m.month) for m in missing] == [
+        ("alpha", date(2015, 2, 1)),
+        ("alpha", date(2015, 3, 1)),
+    ]
+    call_command("send_return_reminders", "--date", "2015-04-20")
+    assert len(mail.outbox) == 1
+    assert "February 2015" in mail.outbox[0].body and "March 2015" in mail.outbox[0].body
+    assert "a.im" in mail.outbox[0].to[0]
+    assert MonthlyReturn.objects.count() == 1
