@@ -21,8 +21,8 @@ class PostForm(NhsFormMixin, forms.ModelForm):
             "notes",
         ]
         widgets = {
-            "start_date": DateInput(),
-            "end_date": DateInput(),
+            "start_date": DateInput(format="%Y-%m-%d"),
+            "end_date": DateInput(format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -47,7 +47,10 @@ class StakeholderForm(NhsFormMixin, forms.ModelForm):
     class Meta:
         model = Stakeholder
         fields = ["kind", "organisation", "contact_role", "engagement", "last_contact", "notes"]
-        widgets = {"last_contact": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "last_contact": DateInput(format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, site, **kwargs):
         super().__init__(*args, **kwargs)

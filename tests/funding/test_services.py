@@ -128,3 +128,10 @@ def test_post_form_shows_a_clear_error_for_bad_dates(client, users, site_a):
     assert "There is a problem" in response.content.decode()
     assert "on or after the start date" in response.content.decode()
     assert not Post.objects.exists()
+
+
+def test_edit_form_shows_saved_dates_in_the_date_fields(client, users, site_a, make_post):
+    post = make_post(site_a, end_date=date(2016, 7, 28))
+    client.force_login(users["programme_manager"])
+    page = client.get(f"/funding/sites/alpha/posts/{post.pk}/").content.decode()
+    assert 'value="2015-01-28"' in page and 'value="2016-07-28"' in page
