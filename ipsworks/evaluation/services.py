@@ -7,6 +7,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from ipsworks.audit.models import AuditEvent
 from ipsworks.audit.services import record, snapshot
 from ipsworks.organisation.models import Programme, Site
 
@@ -40,7 +41,8 @@ def create_visit(
     )
     record(
         actor=actor,
-        action="evaluation.visit.create",
+        action=AuditEvent.Action.CREATE,
+        event="evaluation.visit.create",
         instance=visit,
         site=site,
         summary=f"Added {visit}",
@@ -61,7 +63,8 @@ def update_visit(
     visit.save()
     record(
         actor=actor,
-        action="evaluation.visit.update",
+        action=AuditEvent.Action.UPDATE,
+        event="evaluation.visit.update",
         instance=visit,
         site=visit.site,
         summary=f"Changed {visit}",
@@ -93,7 +96,8 @@ def add_interview(
     interview.save()
     record(
         actor=actor,
-        action="evaluation.interview.create",
+        action=AuditEvent.Action.CREATE,
+        event="evaluation.interview.create",
         instance=interview,
         site=visit.site,
         summary=f"Added to {visit}: {interview}",
@@ -120,7 +124,8 @@ def update_interview(
     interview.save()
     record(
         actor=actor,
-        action="evaluation.interview.update",
+        action=AuditEvent.Action.UPDATE,
+        event="evaluation.interview.update",
         instance=interview,
         site=interview.visit.site,
         summary=f"Changed {interview.visit}: {interview}",
@@ -139,7 +144,8 @@ def delete_interview(*, actor, interview: Interview) -> None:
     interview.delete()
     record(
         actor=actor,
-        action="evaluation.interview.delete",
+        action=AuditEvent.Action.DELETE,
+        event="evaluation.interview.delete",
         entity="evaluation.Interview",
         entity_id=pk,
         site=site,
@@ -190,7 +196,8 @@ def save_theme(
     theme.save()
     record(
         actor=actor,
-        action="evaluation.theme.update" if before else "evaluation.theme.create",
+        action=AuditEvent.Action.UPDATE if before else AuditEvent.Action.CREATE,
+        event="evaluation.theme.update" if before else "evaluation.theme.create",
         instance=theme,
         summary=f"Codebook theme {theme.name}",
         before=before,
@@ -246,7 +253,8 @@ def import_codebook(*, actor, programme: Programme, text: str) -> dict[str, int]
                 )
     record(
         actor=actor,
-        action="evaluation.codebook.import",
+        action=AuditEvent.Action.IMPORT,
+        event="evaluation.codebook.import",
         entity="evaluation.Theme",
         summary=f"Imported codebook for {programme.name}: {created} added, {updated} updated",
         after={"created": created, "updated": updated},
@@ -274,7 +282,8 @@ def load_default_codebook(*, actor, programme: Programme) -> int:
         added += 1
     record(
         actor=actor,
-        action="evaluation.codebook.default",
+        action=AuditEvent.Action.CREATE,
+        event="evaluation.codebook.default",
         entity="evaluation.Theme",
         summary=f"Loaded the default codebook for {programme.name}: {added} themes added",
         after={"added": added},
@@ -309,7 +318,8 @@ def save_excerpt(
     excerpt.save()
     record(
         actor=actor,
-        action="evaluation.excerpt.update" if before else "evaluation.excerpt.create",
+        action=AuditEvent.Action.UPDATE if before else AuditEvent.Action.CREATE,
+        event="evaluation.excerpt.update" if before else "evaluation.excerpt.create",
         instance=excerpt,
         site=site,
         summary=f"Excerpt {excerpt.pk} at {site.name}",
@@ -334,7 +344,8 @@ def code_excerpt(*, actor, excerpt: Excerpt, theme_ids: list[int]) -> Coding:
     coding.save(update_fields=["updated_at"])
     record(
         actor=actor,
-        action="evaluation.excerpt.code",
+        action=AuditEvent.Action.UPDATE,
+        event="evaluation.excerpt.code",
         instance=coding,
         site=excerpt.site,
         summary=f"Coded excerpt {excerpt.pk}: {', '.join(t.name for t in themes) or 'no theme'}",
