@@ -90,17 +90,19 @@ ACTIONS = [
 ]
 
 
-def _scores_for(rng, n_items: int, target: int) -> list[int]:
+def _scores_for(rng, n_items: int, target: int, fixed: dict[int, int]) -> list[int]:
+    """Scores summing to `target`, keeping the `fixed` ones (index -> score) where possible."""
     base = min(5, max(1, target // n_items))
-    scores = [base] * n_items
-    order = list(range(n_items))
+    scores = [fixed.get(i, base) for i in range(n_items)]
+    order = [i for i in range(n_items) if i not in fixed] or list(range(n_items))
     while sum(scores) != target:
         rng.shuffle(order)
         step = 1 if sum(scores) < target else -1
-        for i in order:
-            if 1 <= scores[i] + step <= 5:
-                scores[i] += step
-                break
+        movable = [i for i in order if 1 <= scores[i] + step <= 5]
+        if not movable:  # the free items are exhausted: move a fixed one after all
+            order = list(range(n_items))
+            continue
+        scores[movable[0]] += step
     return scores
 
 
@@ -159,8 +161,16 @@ def load(ctx: DemoContext) -> None:
                 for i, d in enumerate(INTERVIEWS)
             ]
         )
-        agreed = _scores_for(rng, len(items), target)
         evidence = evidence_for_review(review)
+        # The reviewers mostly accept what the records suggest (not always: see the reasons).
+        fixed = {
+            i: evidence[item.number].suggested
+            for i, item in enumerate(items)
+            if item.number in evidence
+            and evidence[item.number].suggested is not None
+            and rng.random() < 0.75
+        }
+        agreed = _scores_for(rng, len(items), target, fixed)
         differ = set(rng.sample(range(len(items)), 4))
         scores, results = [], []
         for index, (item, score) in enumerate(zip(items, agreed, strict=True)):

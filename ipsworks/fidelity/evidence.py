@@ -148,7 +148,10 @@ def evidence_for_item(item, site, start, end) -> Evidence | None:
     period = m.Period(start, end)
     figure, count, detail = provider(m, scope, period)
     suggestion = suggest_score(measure, figure, count)
-    display = "" if figure is None else f"{_fmt(figure)} {measure['label']}"
+    label = measure["label"]
+    display = (
+        "" if figure is None else f"{_fmt(figure)}{'' if label.startswith('%') else ' '}{label}"
+    )
     return Evidence(
         item=item.number,
         measure=key,
