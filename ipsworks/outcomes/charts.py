@@ -20,7 +20,7 @@ DASHES = ["", "6 3", "2 3", "8 3 2 3", "10 4", "1 2", "4 4"]
 MARKERS = ["circle", "square", "triangle", "diamond", "circle", "square", "triangle"]
 
 WIDTH, HEIGHT = 760, 380
-LEFT, RIGHT, TOP, BOTTOM = 64, 190, 48, 72
+LEFT, RIGHT, TOP, BOTTOM = 64, 170, 48, 80
 
 
 @dataclass
@@ -78,14 +78,15 @@ class Chart:
             return TOP + plot_h - (v / y_max) * plot_h
 
         e = escape
+        total_h = HEIGHT + 20 * math.ceil(len(self.series) / 3) + 6
         out = [
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-            f'width="{WIDTH}" height="{HEIGHT}" role="img" class="outcomes-chart" '
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {total_h}" '
+            f'width="{WIDTH}" height="{total_h}" role="img" class="outcomes-chart" '
             f'aria-labelledby="{e(element_id)}-title {e(element_id)}-desc" '
             f'font-family="Arial, Helvetica, sans-serif" font-size="12">',
             f'<title id="{e(element_id)}-title">{e(self.title)}</title>',
             f'<desc id="{e(element_id)}-desc">{e(self.describe())}</desc>',
-            f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
+            f'<rect x="0" y="0" width="{WIDTH}" height="{total_h}" fill="#ffffff"/>',
             f'<text x="{LEFT}" y="22" font-size="15" font-weight="bold" fill="#212b32">'
             f"{e(self.title)}</text>",
         ]
@@ -108,15 +109,21 @@ class Chart:
             f'stroke="#212b32"/>'
         )
         step = max(1, math.ceil(n / 12))
+        slot = plot_w / n * step
         for i, cat in enumerate(self.categories):
             if i % step:
                 continue
+            lines = _wrap(cat, slot)
+            spans = "".join(
+                f'<tspan x="{x(i):.1f}" dy="{0 if k == 0 else 14}">{e(line)}</tspan>'
+                for k, line in enumerate(lines)
+            )
             out.append(
                 f'<text x="{x(i):.1f}" y="{TOP + plot_h + 16}" text-anchor="middle" '
-                f'fill="#212b32">{e(cat)}</text>'
+                f'fill="#212b32">{spans}</text>'
             )
         out.append(
-            f'<text x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 30}" text-anchor="middle" '
+            f'<text x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 22}" text-anchor="middle" '
             f'fill="#212b32">{e(self.x_label)}</text>'
         )
         out.append(
@@ -157,20 +164,25 @@ class Chart:
             marker_every = max(1, math.ceil(len(points) / 10))
             for px, py in points[::marker_every]:
                 out.append(_marker(MARKERS[idx % len(MARKERS)], px, py, colour))
-        # reference lines
-        for r, ref in enumerate(self.ref_lines):
+        # reference lines, labelled on the right (labels pushed apart so they never overlap)
+        placed: list[float] = []
+        for ref in sorted(self.ref_lines, key=lambda r: -r.value):
             yy = y(ref.value)
+            label_y = yy + 4
+            if placed and label_y < placed[-1] + 15:
+                label_y = placed[-1] + 15
+            placed.append(label_y)
             out.append(
                 f'<line x1="{LEFT}" y1="{yy:.1f}" x2="{LEFT + plot_w}" y2="{yy:.1f}" '
                 f'stroke="#212b32" stroke-width="1.5" stroke-dasharray="3 3"/>'
-                f'<text x="{LEFT + plot_w + 6}" y="{yy + 4 + r * 0:.1f}" fill="#212b32">'
+                f'<text x="{LEFT + plot_w + 6}" y="{label_y:.1f}" fill="#212b32">'
                 f"{e(ref.label)}</text>"
             )
-        # legend
-        ly = TOP + 10 + 16 * len(self.ref_lines) + 20
+        # legend, below the chart: three entries a row
         for idx, s in enumerate(self.series):
             colour = COLOURS[idx % len(COLOURS)]
-            lx = LEFT + plot_w + 10
+            lx = LEFT + (idx % 3) * 230
+            ly = HEIGHT + 4 + (idx // 3) * 20
             if s.kind == "bar":
                 out.append(f'<rect x="{lx}" y="{ly - 9}" width="18" height="10" fill="{colour}"/>')
             else:
@@ -181,8 +193,7 @@ class Chart:
                     f'stroke="{colour}" stroke-width="2.5"{dash_attr}/>'
                 )
                 out.append(_marker(MARKERS[idx % len(MARKERS)], lx + 9, ly - 4, colour))
-            out.append(f'<text x="{lx + 24}" y="{ly}" fill="#212b32">{e(s.name[:24])}</text>')
-            ly += 18
+            out.append(f'<text x="{lx + 24}" y="{ly}" fill="#212b32">{e(s.name[:32])}</text>')
         out.append("</svg>")
         return "".join(out)
 
@@ -193,6 +204,19 @@ class Chart:
         names = ", ".join(s.name for s in self.series)
         span = f"{self.categories[0]} to {self.categories[-1]}" if self.categories else "no data"
         return f"{self.title}: {self.y_label} by {self.x_label.lower()} ({span}) for {names}."
+
+
+def _wrap(text: str, width: float) -> list[str]:
+    """Split a category label over two lines when it is wider than its slot (about 6.5px a
+    character at 12px)."""
+    if len(text) * 6.5 <= width or " " not in text:
+        return [text]
+    words = text.split()
+    best = min(
+        range(1, len(words)),
+        key=lambda k: abs(len(" ".join(words[:k])) - len(" ".join(words[k:]))),
+    )
+    return [" ".join(words[:best]), " ".join(words[best:])]
 
 
 def _marker(shape: str, x: float, y: float, colour: str) -> str:

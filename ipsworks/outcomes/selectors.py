@@ -47,6 +47,7 @@ class SiteOutcome:
     forecast: t.Forecast
     job_starts_to_date: int
     staffing_total: float | None = None
+    as_of: date | None = None
 
     @property
     def referrals(self) -> int:
@@ -76,12 +77,14 @@ class SiteOutcome:
     def target_met(self) -> bool:
         return self.job_starts >= self.site.job_start_target
 
-    def cumulative(self) -> list[tuple[int, date, int, float]]:
-        """(month number since start, month, cumulative job starts, cumulative trajectory)."""
+    def cumulative(self) -> list[tuple[int, date, int | None, float]]:
+        """(month number since start, month, cumulative job starts, cumulative trajectory);
+        job starts are None for months after ``as_of``."""
         out, running = [], 0
         for number, month in enumerate(self.period_months, start=1):
             running += self.monthly.get(month, {}).get("job_starts", 0)
-            out.append((number, month, running, self.trajectory.get(month, 0.0)))
+            shown = running if self.as_of is None or month <= self.as_of else None
+            out.append((number, month, shown, self.trajectory.get(month, 0.0)))
         return out
 
 
@@ -187,6 +190,7 @@ def programme_outcomes(
                 forecast=t.forecast(job_monthly, months_in_period, as_of),
                 job_starts_to_date=to_date,
                 staffing_total=staffing_total,
+                as_of=as_of,
             )
         )
 
@@ -242,28 +246,35 @@ def alerts(overview: ProgrammeOutcomes) -> list[Alert]:
 
 
 def _missing_return_alerts(overview: ProgrammeOutcomes) -> list[Alert]:
+    """One alert per site with overdue monthly returns (from the returns app, when present)."""
     try:
         from ipsworks.returns.selectors import missing_returns
     except ImportError:
         return []
+    sites = [o.site for o in overview.sites]
     try:
-        missing = list(missing_returns(as_of=overview.as_of))
+        missing = list(missing_returns(as_of=overview.as_of, sites=sites))
     except Exception:  # noqa: BLE001 - another app's selector must not break the dashboard
         return []
-    by_id = {o.site.pk: o.site for o in overview.sites}
-    out = []
+    by_id = {site.pk: site for site in sites}
+    months: dict[int, list] = defaultdict(list)
     for item in missing:
-        site = getattr(item, "site", None) if not isinstance(item, dict) else item.get("site")
-        month = getattr(item, "month", None) if not isinstance(item, dict) else item.get("month")
+        site = item.get("site") if isinstance(item, dict) else getattr(item, "site", None)
+        month = item.get("month") if isinstance(item, dict) else getattr(item, "month", None)
         site_id = getattr(site, "pk", site)
-        if site_id not in by_id:
-            continue
-        when = f" for {month:%B %Y}" if hasattr(month, "strftime") else ""
+        if site_id in by_id:
+            months[site_id].append(month)
+    out = []
+    for site_id, missing_months in months.items():
+        dated = sorted(m for m in missing_months if hasattr(m, "strftime"))
+        names = ", ".join(f"{m:%B %Y}" for m in dated[:3]) + (" and more" if len(dated) > 3 else "")
+        count = len(missing_months)
         out.append(
             Alert(
                 "return_missing",
                 by_id[site_id],
-                f"{by_id[site_id].name} has not sent its monthly return{when}.",
+                f"{by_id[site_id].name} has {count} overdue monthly "
+                f"return{'s' if count != 1 else ''}" + (f": {names}." if names else "."),
             )
         )
     return out
