@@ -136,6 +136,8 @@ class CountsTableRow:
     site: Site
     staff: dict[int, int] = field(default_factory=dict)
     service_users: dict[int, int] = field(default_factory=dict)
+    # (staff, service users) per visit, in the table's visit order (set by interview_counts).
+    visit_cells: list[tuple[int, int]] = field(default_factory=list)
 
     def cells(self, visit_numbers: list[int]) -> list[tuple[int, int]]:
         return [(self.staff.get(n, 0), self.service_users.get(n, 0)) for n in visit_numbers]
@@ -208,7 +210,10 @@ def interview_counts(user, *, programme: Programme | None = None) -> CountsTable
         target = row.service_users if item["participant_role"] == "service_user" else row.staff
         number = item["visit__number"]
         target[number] = target.get(number, 0) + item["n"]
-    return CountsTable(visit_numbers=sorted(numbers), rows=list(rows.values()))
+    ordered = sorted(numbers)
+    for row in rows.values():
+        row.visit_cells = row.cells(ordered)
+    return CountsTable(visit_numbers=ordered, rows=list(rows.values()))
 
 
 def compare_with_reported(table: CountsTable, reported) -> list[dict]:
