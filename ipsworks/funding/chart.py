@@ -17,8 +17,9 @@ from .selectors import ENDED_NO_SUCCESSOR, ENDING_SOON, funded_on, funding_alert
 
 WIDTH = 960
 LABEL_X = 8
-TYPE_X = 330
-PLOT_LEFT = 460
+TYPE_X = 290
+ALERT_X = 405
+PLOT_LEFT = 500
 PLOT_RIGHT = 940
 TOP = 60
 ROW = 26
@@ -49,6 +50,7 @@ class Bar:
     post: Post
     label: str
     type_label: str
+    alert_label: str
     x: float
     width: float
     y: float
@@ -85,6 +87,8 @@ class Timeline:
     plot_left: int = PLOT_LEFT
     plot_right: int = PLOT_RIGHT
     type_x: int = TYPE_X
+    alert_x: int = ALERT_X
+    headings: list[tuple[float, str]] = field(default_factory=list)
     label_x: int = LABEL_X
     header_y: int = TOP - 8
     axis_y: float = 0
@@ -124,7 +128,8 @@ def build_timeline(
         f"{_fte(funded)} FTE funded on {_date(as_of)}; {soon} end within 6 months and {lost} "
         f"ended with no continuing post."
     )
-    height = TOP + ROW * max(len(posts), 1) + BOTTOM
+    site_count = len({p.site_id for p in posts}) if show_site else 0
+    height = TOP + ROW * max(len(posts) + site_count, 1) + BOTTOM
     timeline = Timeline(title=title, summary=summary, width=WIDTH, height=height)
     if not posts:
         return timeline
@@ -146,20 +151,27 @@ def build_timeline(
     timeline.ticks = [
         Tick(x(date(year, 1, 1)), str(year)) for year in range(start.year, end.year + 1, step)
     ]
-    for index, post in enumerate(posts):
-        y = TOP + index * ROW
+    row = 0
+    current_site = None
+    for post in posts:
+        if show_site and post.site_id != current_site:
+            current_site = post.site_id
+            timeline.headings.append((TOP + row * ROW + ROW / 2 + 5, post.site.name))
+            row += 1
+        y = TOP + row * ROW
+        row += 1
         role = post.title or post.get_role_display()
-        label = f"{post.site.name}: {role}" if show_site else role
-        label = label if len(label) <= 34 else label[:33] + "…"
+        label = role if len(role) <= 30 else role[:29] + "…"
         kind = alerts.get(post.pk)
-        suffix = {ENDING_SOON: " – ends soon", ENDED_NO_SUCCESSOR: " – not continued"}.get(kind, "")
+        alert = {ENDING_SOON: "Ends soon", ENDED_NO_SUCCESSOR: "Lost"}.get(kind, "")
         bar_end = post.end_date or end
         until = _date(post.end_date) if post.end_date else "no end date"
         timeline.bars.append(
             Bar(
                 post=post,
-                label=f"{label} ({_fte(post.fte)} FTE){suffix}",
+                label=f"{label} ({_fte(post.fte)} FTE)",
                 type_label=SHORT_TYPE[post.funding_type],
+                alert_label=alert,
                 x=x(post.start_date),
                 width=max(round(x(bar_end) - x(post.start_date), 1), 2.0),
                 y=y + (ROW - BAR) / 2,
@@ -169,11 +181,14 @@ def build_timeline(
                 title=(
                     f"{post.site.name}, {role}, {_fte(post.fte)} FTE, "
                     f"{post.get_funding_type_display()}: {_date(post.start_date)} to {until}"
-                    + (f" ({suffix.strip(' –')})" if suffix else "")
+                    + {
+                        ENDING_SOON: " (ends within 6 months, not continued)",
+                        ENDED_NO_SUCCESSOR: " (ended, not continued)",
+                    }.get(kind, "")
                 ),
             )
         )
-    bottom = TOP + ROW * len(posts)
+    bottom = TOP + ROW * row
     timeline.axis_y = bottom
     timeline.axis_label_y = bottom + 44
     markers = [(as_of, f"Today, {_date(as_of)}")]

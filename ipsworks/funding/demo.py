@@ -85,7 +85,7 @@ def _posts(ctx: DemoContext) -> list[Post]:
     site = ctx.sites["berkshire"]
     for team in ("Reading CMHT", "Slough CMHT"):
         add(
-            "berkshire", "specialist", f"Employment specialist, {team}", 1, "trust",
+            "berkshire", "specialist", f"Specialist, {team}", 1, "trust",
             "Berkshire NHS trust", site.start_date, recurrent=True,
         )  # fmt: skip
 
@@ -93,12 +93,12 @@ def _posts(ctx: DemoContext) -> list[Post]:
     site = ctx.sites["lincolnshire"]
     for team in ("Lincoln CMHT", "Boston CMHT"):
         add(
-            "lincolnshire", "specialist", f"Employment specialist, {team}", 1, "trust",
+            "lincolnshire", "specialist", f"Specialist, {team}", 1, "trust",
             "Lincolnshire NHS trust", site.start_date, recurrent=True,
             notes="Converted from an existing supported employment post.",
         )  # fmt: skip
     add(
-        "lincolnshire", "team_leader", "Team leader (senior occupational therapist)", 0.5,
+        "lincolnshire", "team_leader", "Team leader (senior OT, part time)", 0.5,
         "trust", "Lincolnshire NHS trust", site.start_date, add_months(site.end_date, 4),
         notes="Lost when the postholder left; not replaced.",
     )  # fmt: skip
@@ -109,18 +109,18 @@ def _posts(ctx: DemoContext) -> list[Post]:
     grant_end = site.end_date
     for number in range(1, 5):
         add(
-            "bradford", "specialist", f"Employment specialist {number}", 1, "trust",
+            "bradford", "specialist", f"Specialist {number}", 1, "trust",
             "Bradford NHS trust (surplus)", site.start_date,
             notes="Paid from surplus, not from a recurrent budget.",
         )  # fmt: skip
     released = add(
-        "bradford", "specialist", "Employment specialist 5", 1, "secondment",
+        "bradford", "specialist", "Specialist 5", 1, "secondment",
         "Salary released by the team leader's secondment", site.start_date, grant_end,
     )  # fmt: skip
     chain(
         released,
         add(
-            "bradford", "specialist", "Employment specialist 5", 1, "trust",
+            "bradford", "specialist", "Specialist 5", 1, "trust",
             "Bradford NHS trust", grant_end + ONE_DAY, notes="Not yet recurrent funding.",
         ),
     )  # fmt: skip
@@ -143,7 +143,7 @@ def _posts(ctx: DemoContext) -> list[Post]:
     renewal_end = add_months(today, 4)
     for role, title, fte in (
         ("team_leader", "IPS team leader", 1),
-        ("specialist", "Employment specialists (team of 6)", 5.5),
+        ("specialist", "Specialists (team of 6)", 5.5),
     ):
         first = add(
             "wiltshire", role, title, fte, "commissioners",
@@ -163,7 +163,7 @@ def _posts(ctx: DemoContext) -> list[Post]:
     site = ctx.sites["bedfordshire-luton"]
     for number in range(1, 4):
         add(
-            "bedfordshire-luton", "specialist", f"Bedfordshire employment specialist {number}",
+            "bedfordshire-luton", "specialist", f"Bedfordshire specialist {number}",
             1, "commissioners", "Bedfordshire mental health commissioners", site.start_date,
             recurrent=True, notes="An existing post brought into the IPS team.",
         )  # fmt: skip
@@ -175,7 +175,7 @@ def _posts(ctx: DemoContext) -> list[Post]:
             else ("trust", "Bedfordshire and Luton NHS trust")
         )
         add(
-            "bedfordshire-luton", "specialist", f"Luton employment specialist {number}", 1,
+            "bedfordshire-luton", "specialist", f"Luton specialist {number}", 1,
             kind, funder, site.start_date, luton_end,
             notes="Made redundant six months after the grant: no commissioner took it on.",
         )  # fmt: skip
@@ -184,23 +184,23 @@ def _posts(ctx: DemoContext) -> list[Post]:
     site = ctx.sites["northamptonshire"]
     grant_end = site.end_date
     forensic = add(
-        "northamptonshire", "specialist", "Employment specialist, forensic service", 1,
+        "northamptonshire", "specialist", "Specialist, forensic service", 1,
         "secondment", "Salary of a seconded staff member", site.start_date, grant_end,
     )  # fmt: skip
     chain(
         forensic,
         add(
-            "northamptonshire", "specialist", "Employment specialist, forensic service", 1,
+            "northamptonshire", "specialist", "Specialist, forensic service", 1,
             "trust", "Northamptonshire NHS trust", grant_end + ONE_DAY, recurrent=True,
         ),
     )  # fmt: skip
     add(
-        "northamptonshire", "specialist", "Employment specialist, early intervention", 1,
+        "northamptonshire", "specialist", "Specialist, early intervention", 1,
         "trust", "Northamptonshire NHS trust", site.start_date, recurrent=True,
         notes="An existing employment post in the early intervention service.",
     )  # fmt: skip
     add(
-        "northamptonshire", "specialist", "Seconded employment specialist", 1, "secondment",
+        "northamptonshire", "specialist", "Seconded specialist", 1, "secondment",
         "An outside agency", add_months(site.start_date, 6), grant_end,
         notes="Added during the grant; ended with it.",
     )  # fmt: skip

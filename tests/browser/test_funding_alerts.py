@@ -63,3 +63,28 @@ def test_programme_manager_sees_a_funding_alert_and_clears_it_with_a_continuing_
     page.wait_for_load_state()
     ui.axe()
     assert "No funding alerts." in page.get_by_test_id("funding-alerts").inner_text()
+
+
+def test_implementation_manager_sees_only_their_site_and_adds_a_stakeholder(ui, users, site_b):
+    from ipsworks.funding.models import Post
+
+    Post.objects.create(
+        site=site_b, role="specialist", title="Beta post", fte=Decimal("1"),
+        funding_type="grant", start_date=timezone.localdate(),
+    )  # fmt: skip
+    ui.sign_in("a.im")
+    page = ui.goto("/funding/")
+    assert "Beta" not in page.get_by_test_id("funding-sites").inner_text()
+    page = ui.goto("/funding/sites/alpha/")
+    page.get_by_role("link", name="Add a stakeholder").click()
+    page.wait_for_load_state()
+    ui.axe()
+    page.get_by_label("Type").select_option("dwp")
+    page.get_by_label("Organisation").fill("Alpha Jobcentre Plus")
+    page.get_by_label("Engagement").select_option("engaged")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    ui.axe()
+    assert "Alpha Jobcentre Plus" in page.get_by_test_id("funding-stakeholders").inner_text()
+    response = page.goto(f"{ui.base_url}/funding/sites/beta/")
+    assert response.status == 404

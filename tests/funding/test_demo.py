@@ -66,8 +66,8 @@ def test_table_1_posts_after_each_grant(ctx):
     ]
     northants = {p.title for p in funded_after_grant(s["northamptonshire"])}
     assert northants == {
-        "Employment specialist, forensic service",
-        "Employment specialist, early intervention",
+        "Specialist, forensic service",
+        "Specialist, early intervention",
         "IPS team leader",
     }
 
@@ -76,9 +76,9 @@ def test_lost_posts_show_as_ended_not_continued(ctx):
     alerts = funding_alerts(as_of=timezone.localdate())
     ended = sorted((a.site.slug, a.post.title) for a in alerts if a.kind == ENDED_NO_SUCCESSOR)
     assert ended == sorted(
-        [("lincolnshire", "Team leader (senior occupational therapist)")]
-        + [("bedfordshire-luton", f"Luton employment specialist {n}") for n in range(1, 5)]
-        + [("northamptonshire", "Seconded employment specialist")]
+        [("lincolnshire", "Team leader (senior OT, part time)")]
+        + [("bedfordshire-luton", f"Luton specialist {n}") for n in range(1, 5)]
+        + [("northamptonshire", "Seconded specialist")]
     )
 
 

@@ -135,3 +135,34 @@ def test_edit_form_shows_saved_dates_in_the_date_fields(client, users, site_a, m
     client.force_login(users["programme_manager"])
     page = client.get(f"/funding/sites/alpha/posts/{post.pk}/").content.decode()
     assert 'value="2015-01-28"' in page and 'value="2016-07-28"' in page
+
+
+def test_stakeholder_form_saves_and_shows_on_the_site_page(client, users, site_a):
+    client.force_login(users["implementation_manager"])
+    response = client.post(
+        "/funding/sites/alpha/stakeholders/add/",
+        {
+            "kind": "board_sponsor",
+            "organisation": "Alpha NHS trust",
+            "contact_role": "Director of nursing",
+            "engagement": "committed",
+            "last_contact": "2026-10-01",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get("/funding/sites/alpha/").content.decode()
+    assert "Trust board sponsor" in page and "Committed support or money" in page
+    assert "1 Oct 2026" in page
+
+
+def test_status_form_sets_the_status_after_the_grant(client, users, site_a):
+    client.force_login(users["programme_manager"])
+    response = client.post(
+        "/funding/sites/alpha/status/",
+        {"status": "partly_continued", "at_risk": "on", "notes": "Two of three posts kept."},
+    )
+    assert response.status_code == 302
+    status = SiteFunding.objects.get(site=site_a)
+    assert (status.status, status.at_risk) == ("partly_continued", True)
+    page = client.get("/funding/").content.decode()
+    assert "Partly continued" in page and "(funding at risk)" in page
