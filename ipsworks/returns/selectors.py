@@ -87,7 +87,7 @@ class GridCell:
 
 STATUS_LABELS = {
     "submitted": "Submitted",
-    "late": "Late",
+    "late": "Submitted late",
     "missing": "Missing",
     "due": "Not yet due",
     "": "–",

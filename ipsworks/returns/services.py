@@ -174,11 +174,17 @@ def run_return(
     progress=None,
     source: str = "upload",
 ) -> importer.Report:
-    """Check the files by applying them in a transaction that is rolled back (apply=False), or
-    apply them for good (apply=True: all or nothing). Returns the report."""
+    """Check the files (apply=False: read, parse, validate with the caseload rules and compare
+    with the records; nothing is written), or apply them (apply=True: every change through the
+    caseload services in one transaction; all or nothing). Returns the report.
+
+    The check uses the same rules as the services, so a checked file normally applies cleanly;
+    if a service still refuses a row when applying (for example because records changed in
+    between), the error is reported for that row and nothing is applied."""
     _require_manager(actor, site)
-    if apply:
-        _require_unlocked(site, month)
+    if not apply:
+        return importer.process(site=site, month=month, files=files, progress=progress)
+    _require_unlocked(site, month)
     applier = CaseloadApplier(actor, site)
     try:
         with transaction.atomic():

@@ -1,0 +1,69 @@
+"""Large files are checked in the background; the page shows a progress bar (HTMX polling)."""
+
+import time
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+
+from ipsworks.returns import services
+from ipsworks.returns.models import ReturnImport
+from ipsworks.returns.synthetic import write_big_return
+
+
+def upload_big(client, users, tmp_path, rows=300):
+    path = write_big_return(tmp_path / "big.xlsx", rows, specialist="a.es1")
+    client.force_login(users["implementation_manager"])
+    upload = SimpleUploadedFile("big.xlsx", path.read_bytes())
+    return client.post("/returns/alpha/upload/", {"month": "2016-03", "files": [upload]})
+
+
+def test_a_large_upload_is_handed_to_the_background_and_shows_progress(
+    client, users, site_a, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(services, "INLINE_MAX_BYTES", 0)  # treat every file as large
+    started = []
+    monkeypatch.setattr(services, "_in_background", lambda *args: started.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload_big(client, users, tmp_path)
+    item = ReturnImport.objects.get()
+    assert item.state == "checking" and started == [(item.pk, False, item.created_by_id)]
+    page = client.get(response["Location"]).content.decode()
+    assert "<progress" in page and 'hx-trigger="every 1s"' in page
+    services.process_import(item.pk)  # what the background thread runs
+    done = client.get(f"/returns/imports/{item.pk}/progress/", headers={"HX-Request": "true"})
+    assert done.headers.get("HX-Refresh") == "true"
+    item.refresh_from_db()
+    assert item.state == "checked" and item.report["counts"]["Caseload"]["new"] == 300
+
+
+def test_the_progress_fragment_shows_rows_done(client, users, site_a):
+    item = ReturnImport.objects.create(
+        site=site_a,
+        month="2016-03-01",
+        files=[],
+        sha256="x",
+        state="checking",
+        rows_total=200,
+        rows_done=50,
+    )
+    client.force_login(users["implementation_manager"])
+    html = client.get(f"/returns/imports/{item.pk}/progress/").content.decode()
+    assert 'value="25"' in html and "50 of 200 rows" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_background_thread_checks_the_file(client, users, site_a, tmp_path, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "the test database on SQLite is in memory, which a second thread cannot "
+            "write to while the test holds it; covered on PostgreSQL"
+        )
+    monkeypatch.setattr(services, "INLINE_MAX_BYTES", 0)
+    upload_big(client, users, tmp_path)
+    deadline = time.monotonic() + 60
+    while ReturnImport.objects.get().is_busy:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    item = ReturnImport.objects.get()
+    assert item.state == "checked", item.report
