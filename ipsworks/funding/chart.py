@@ -117,6 +117,7 @@ def build_timeline(
     subject: str,
     grant_end: date | None = None,
     show_site: bool = False,
+    as_of_label: str = "Today",
 ) -> Timeline:
     posts = sorted(posts, key=lambda p: (p.site.name, p.start_date, p.role, p.pk))
     alerts = {a.post.pk: a.kind for a in funding_alerts(as_of=as_of)} if posts else {}
@@ -191,7 +192,7 @@ def build_timeline(
     bottom = TOP + ROW * row
     timeline.axis_y = bottom
     timeline.axis_label_y = bottom + 44
-    markers = [(as_of, f"Today, {_date(as_of)}")]
+    markers = [(as_of, f"{as_of_label}, {_date(as_of)}")]
     if grant_end:
         markers.append((grant_end, f"Grant ends {_date(grant_end)}"))
     for number, (day, text) in enumerate(markers):

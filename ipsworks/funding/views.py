@@ -1,5 +1,7 @@
 """Funding screens: the dashboard, a site's posts and status, and the edit forms."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -30,6 +32,13 @@ def dashboard(request):
     if not sites.exists():
         raise Http404("Not found")
     today = timezone.localdate()
+    chosen = request.GET.get("as_of", "").strip()
+    as_of_error = ""
+    if chosen:
+        try:
+            today = date.fromisoformat(chosen)
+        except ValueError:
+            as_of_error = f"“{chosen}” is not a date: showing today's alerts instead."
     alerts = funding_alerts(as_of=today, sites=sites)
     posts = list(posts_for_sites(sites))
     single = sites.count() == 1
@@ -40,12 +49,15 @@ def dashboard(request):
         title=f"Funding timeline: {subject if single else 'all sites'}",
         subject=subject,
         show_site=not single,
+        as_of_label="Today" if today == timezone.localdate() else "Checked on",
     )
     return render(
         request,
         "funding/dashboard.html",
         {
             "today": today,
+            "is_today": today == timezone.localdate(),
+            "as_of_error": as_of_error,
             "window_end": alert_window(today)[1],
             "months": ALERT_MONTHS,
             "alerts": alerts,
@@ -66,6 +78,9 @@ def site_funding(request, slug: str):
         {
             "site": site,
             "today": today,
+            "is_today": True,
+            "window_end": alert_window(today)[1],
+            "months": ALERT_MONTHS,
             "status": status_for(site),
             "posts": posts,
             "alerts": funding_alerts(as_of=today, sites=Site.objects.filter(pk=site.pk)),

@@ -82,3 +82,20 @@ def test_funding_menu_entry_is_offered_to_readers_only(client, users):
     assert 'href="/funding/"' in client.get("/").content.decode()
     client.force_login(users["reviewer"])
     assert 'href="/funding/"' not in client.get("/").content.decode()
+
+
+def test_dashboard_checks_alerts_on_another_date_and_explains_a_bad_one(client, users, site_a,
+                                                                         make_post):  # fmt: skip
+    make_post(site_a, title="Future risk", end_date=date(2031, 4, 30))
+    client.force_login(users["programme_manager"])
+
+    def alerts(html):
+        start = html.index('data-testid="funding-alerts"')
+        return html[start : html.index("</table>", start)]
+
+    assert "Future risk" not in alerts(client.get("/funding/").content.decode())
+    later = client.get("/funding/?as_of=2031-01-01").content.decode()
+    assert "Future risk" in alerts(later) and "Checked on, 1 Jan 2031" in later
+    bad = client.get("/funding/?as_of=next-year")
+    assert bad.status_code == 200
+    assert "is not a date: showing today" in bad.content.decode()
