@@ -169,3 +169,41 @@ def test_demo_excerpts_are_written_for_the_demo_and_coded_by_two_coders(demo_ctx
     assert Excerpt.objects.count() == 12
     coders = set(Coding.objects.values_list("coder__username", flat=True))
     assert coders == {"evaluator", "evaluator2"}
+
+
+def test_quote_list_shows_only_your_own_themes_so_coding_stays_blind(
+    client, users, codebook, excerpt, second_evaluator
+):
+    services.code_excerpt(
+        actor=users["evaluator"], excerpt=excerpt, theme_ids=[codebook["Staff morale"].pk]
+    )
+    services.code_excerpt(
+        actor=second_evaluator, excerpt=excerpt, theme_ids=[codebook["Partnerships"].pk]
+    )
+    client.force_login(second_evaluator)
+    html = client.get(reverse("evaluation:excerpt_list")).content.decode()
+    assert "Your themes: Partnerships" in html
+    assert "Coded by eval" in html
+    assert "Staff morale</li>" not in html and "Your themes: Staff morale" not in html
+
+
+def test_excerpt_is_added_through_the_screen_and_audited(client, users, site_a, site_b):
+    from ipsworks.audit.models import AuditEvent
+    from ipsworks.evaluation.models import EvaluationVisit
+
+    visit_b = EvaluationVisit.objects.create(site=site_b, number=1, date=site_b.start_date)
+    client.force_login(users["evaluator"])
+    url = reverse("evaluation:excerpt_create")
+    response = client.post(
+        url,
+        {"site": site_a.pk, "visit": visit_b.pk, "speaker_role": "clinician", "text": "Hi."},
+    )
+    assert response.status_code == 200
+    assert "Choose one of the chosen site" in response.content.decode()
+    response = client.post(
+        url, {"site": site_b.pk, "visit": visit_b.pk, "speaker_role": "clinician", "text": "Hi."}
+    )
+    excerpt = Excerpt.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("evaluation:excerpt_code", args=[excerpt.pk])
+    assert AuditEvent.objects.filter(event="evaluation.excerpt.create", site=site_b).exists()

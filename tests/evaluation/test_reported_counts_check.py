@@ -4,6 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ipsworks.evaluation.counts import CountsFileError, flagged_rows, parse_counts
 from ipsworks.evaluation.demo import SEED_COUNTS
@@ -105,3 +107,19 @@ def test_upload_screen_shows_a_clear_error_for_a_bad_file(client, users):
     page = client.post(reverse("evaluation:check_counts"), {"file": upload})
     assert page.status_code == 200
     assert "missing the column(s)" in page.content.decode()
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=60), min_size=6, max_size=6),
+    st.integers(min_value=-5, max_value=5),
+    st.integers(min_value=-5, max_value=5),
+)
+def test_a_row_is_flagged_exactly_when_a_total_differs_from_its_visits(visits, d_staff, d_su):
+    staff_total = visits[0] + visits[2] + visits[4] + d_staff
+    su_total = visits[1] + visits[3] + visits[5] + d_su
+    if staff_total < 0 or su_total < 0:
+        return
+    text = HEADER + "Alpha," + ",".join(map(str, visits)) + f",{staff_total},{su_total}\n"
+    (row,) = parse_counts(text)
+    assert row.flagged == (d_staff != 0 or d_su != 0)
+    assert len(row.problems) == (d_staff != 0) + (d_su != 0)
