@@ -327,21 +327,83 @@ def format_result(unit: str, result) -> str:
     return str(result.value)
 
 
+def last_complete_quarter(period: Period) -> Period:
+    quarter = Period.quarter_of(period.end)
+    if quarter.end > period.end:
+        quarter = Period.quarter_of(quarter.start - timedelta(days=1))
+    return quarter
+
+
 def metrics_table(slug: str, title: str, scope: MetricScope, period: Period) -> Dataset:
-    """Every metric for one scope and period (a fixed number of queries)."""
+    """Every metric for one scope and period (a fixed number of queries). The quarterly
+    employment rate is shown for the last complete calendar quarter of the period."""
     from .metrics import REGISTRY
 
+    quarter = last_complete_quarter(period)
     rows = []
     for key in METRIC_TABLE_KEYS:
         entry = REGISTRY[key]
-        result = compute(key, scope=scope, period=period)
-        rows.append([entry.label, format_result(entry.unit, result), key])
+        label = entry.label
+        if key == "quarterly_employment_rate":
+            result = compute(key, scope=scope, period=quarter)
+            label = f"{label} ({quarter.start:%b} to {quarter.end:%b %Y})"
+        else:
+            result = compute(key, scope=scope, period=period)
+        rows.append([label, format_result(entry.unit, result), key])
     return Dataset(
         slug,
         title,
         ["Measure", "Value", "Metric key"],
         rows,
         f"All measures from {period.start:%d %B %Y} to {period.end:%d %B %Y}.",
+    )
+
+
+def specialists_table(site, as_of: date) -> Dataset:
+    """Each specialist in post at the site: job starts over the period so far, and
+    applications and employer contacts per week over the last 4 weeks (via the metrics)."""
+    from ipsworks.accounts.models import Membership
+    from ipsworks.accounts.roles import Role
+
+    period = default_period(site, as_of)
+    recent = Period(max(period.start, period.end - timedelta(days=27)), period.end)
+    rows = []
+    members = (
+        Membership.objects.active(on=period.end)
+        .filter(role=Role.SPECIALIST, site=site)
+        .select_related("user", "team")
+        .order_by("user__username")
+    )
+    for m in members:
+        scope = MetricScope.for_specialist(m.user)
+        apps = compute("applications_per_specialist_week", scope=scope, period=recent)
+        contacts = compute("employer_contacts_per_specialist_week", scope=scope, period=recent)
+        rows.append(
+            [
+                m.user.username,
+                m.team.name if m.team else "–",
+                float(m.fte),
+                compute("job_starts", scope=scope, period=period).value,
+                compute("people_into_work", scope=scope, period=period).value,
+                None if apps.value is None else round(apps.value, 1),
+                None if contacts.value is None else round(contacts.value, 1),
+            ]
+        )
+    return Dataset(
+        "specialists",
+        f"{site.name}: specialists",
+        [
+            "Specialist",
+            "Team",
+            "FTE",
+            "Job starts",
+            "People into work",
+            "Applications a week (last 4 weeks)",
+            "Employer contacts a week (last 4 weeks)",
+        ],
+        rows,
+        f"Job starts from {period.start:%d %B %Y}; weekly figures from {recent.start:%d %B} "
+        f"to {recent.end:%d %B %Y}.",
     )
 
 

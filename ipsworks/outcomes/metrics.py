@@ -538,20 +538,40 @@ def face_to_face_employer_contacts_per_specialist_week(
     )
 
 
-def weekly_activity_counts(specialist, weeks: list[Period]) -> list[dict[str, int]]:
-    """Applications and employer contacts of one specialist for each given week: the single
-    definition the caseload supervision view should use (one ``compute`` pair per week)."""
-    scope = MetricScope.for_specialist(specialist)
-    out = []
-    for week in weeks:
-        out.append(
-            {
-                "applications": compute(
-                    "applications_per_specialist_week", scope=scope, period=week
-                ).numerator,
-                "employer_contacts": compute(
-                    "employer_contacts_per_specialist_week", scope=scope, period=week
-                ).numerator,
-            }
+def activity_counts_by_specialist_week(activities: QuerySet[Activity]) -> dict:
+    """Applications and employer contacts per (specialist id, Monday of the week): the single
+    definition behind "applications and employer contacts per specialist per week", grouped
+    for supervision tables (one query).
+
+    ``activities`` is any Activity queryset already narrowed by the caller (to a site and date
+    range, and through ``scoped_cases`` when a person's view is restricted). Each activity
+    counts for the specialist who did the work, or the episode's specialist when that is
+    blank, in the Monday-to-Sunday week of its date: the same attribution as the
+    ``*_per_specialist_week`` metrics. Returns {(specialist_id, monday): {"applications": n,
+    "employer_contacts": n, "face_to_face_employer_contacts": n}}.
+    """
+    from django.db.models import Count
+    from django.db.models.functions import Coalesce
+
+    rows = (
+        activities.annotate(who=Coalesce("specialist_id", "episode__specialist_id"))
+        .order_by()
+        .values("who", "date")
+        .annotate(
+            applications=Count("pk", filter=Q(kind=ActivityKind.APPLICATION)),
+            employer_contacts=Count("pk", filter=Q(kind=ActivityKind.EMPLOYER_CONTACT)),
+            face_to_face_employer_contacts=Count(
+                "pk", filter=Q(kind=ActivityKind.EMPLOYER_CONTACT, face_to_face=True)
+            ),
         )
+    )
+    out: dict = {}
+    for row in rows:
+        monday = row["date"] - timedelta(days=row["date"].weekday())
+        counts = out.setdefault(
+            (row["who"], monday),
+            {"applications": 0, "employer_contacts": 0, "face_to_face_employer_contacts": 0},
+        )
+        for key in counts:
+            counts[key] += row[key]
     return out

@@ -15,4 +15,5 @@ urlpatterns = [
     ),
     path("mine/", views.my_figures, name="mine"),
     path("my-site/", views.my_site, name="my_site"),
+    path("settings/", views.target_settings, name="settings"),
 ]

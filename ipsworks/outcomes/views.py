@@ -71,6 +71,7 @@ def programme_dashboard(request, template="outcomes/programme.html"):
             "month_error": error,
             "month_value": overview.as_of.strftime("%Y-%m"),
             "query": request.GET.urlencode(),
+            "can_edit_settings": has_role(request.user, *STAFF_ALERT_ROLES),
         },
     )
 
@@ -99,6 +100,8 @@ def _site_context(request, slug: str):
             "measures", f"{site.name}: all measures", MetricScope.for_site(site), period
         ),
     }
+    if has_role(request.user, *STAFF_ALERT_ROLES, Role.IMPLEMENTATION_MANAGER, Role.TEAM_LEADER):
+        datasets["specialists"] = dashboards.specialists_table(site, as_of)
     return site, overview, outcome, datasets, error
 
 
@@ -176,3 +179,28 @@ def my_figures(request):
             "month_value": as_of.strftime("%Y-%m"),
         },
     )
+
+
+def target_settings(request):
+    """Programme managers set the trajectory and the status thresholds."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from .forms import TargetSettingsForm
+    from .selectors import settings_for
+    from .services import update_target_settings
+
+    if not has_role(request.user, *STAFF_ALERT_ROLES):
+        raise Http404("Not found")
+    programme = _programme(request)
+    current = settings_for(programme)
+    form = TargetSettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        update_target_settings(
+            actor=request.user,
+            programme=programme,
+            values={name: form.cleaned_data[name] for name in form.Meta.fields},
+        )
+        messages.success(request, "Target settings saved.")
+        return redirect("outcomes:programme")
+    return render(request, "outcomes/settings.html", {"form": form, "programme": programme})

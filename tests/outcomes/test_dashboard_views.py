@@ -144,3 +144,13 @@ def test_programme_dashboard_queries_do_not_grow_with_records(client, rows, site
     with CaptureQueriesContext(connection) as large:
         assert client.get("/outcomes/").status_code == 200
     assert len(small) == len(large)
+
+
+def test_site_dashboard_lists_specialists_for_managers_not_commissioners(client, data, specialist):
+    response = get(client, data["team_leader"], "/outcomes/site/alpha/")
+    table = response.context["datasets"]["specialists"]
+    mine = next(r for r in table.rows if r[0] == "es-metrics")
+    assert mine[3] == 9  # job starts so far (the fixture gives them a site B job too)
+    response = get(client, data["commissioner"], "/outcomes/site/alpha/")
+    assert "specialists" not in response.context["datasets"]
+    assert "es-metrics" not in response.content.decode()

@@ -244,3 +244,24 @@ def test_wilson_interval_matches_a_hand_worked_value():
     assert low == pytest.approx(0.2527, abs=1e-3)
     assert high == pytest.approx(0.3696, abs=1e-3)
     assert wilson_interval(0, 0) is None
+
+
+def test_weekly_counts_by_specialist_agree_with_the_per_week_metric(rows, site_a, specialist):
+    from ipsworks.caseload.models import Activity
+    from ipsworks.caseload.models import ActivityKind as K
+    from ipsworks.outcomes.metrics import activity_counts_by_specialist_week
+
+    ep = rows.episode(date(2015, 1, 1))
+    rows.activity(ep, K.APPLICATION, date(2015, 3, 2))  # Monday
+    rows.activity(ep, K.APPLICATION, date(2015, 3, 8))  # Sunday, same week
+    rows.activity(ep, K.EMPLOYER_CONTACT, date(2015, 3, 9), face_to_face=True)  # next week
+    counts = activity_counts_by_specialist_week(Activity.objects.filter(site=site_a))
+    assert counts[(specialist.pk, date(2015, 3, 2))]["applications"] == 2
+    assert counts[(specialist.pk, date(2015, 3, 9))]["face_to_face_employer_contacts"] == 1
+    week = Period(date(2015, 3, 2), date(2015, 3, 8))
+    metric = compute(
+        "applications_per_specialist_week",
+        scope=MetricScope.for_specialist(specialist),
+        period=week,
+    )
+    assert metric.numerator == counts[(specialist.pk, date(2015, 3, 2))]["applications"]
