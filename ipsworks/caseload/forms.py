@@ -3,6 +3,7 @@ are applied by the services (whose ValidationError messages are put back on thes
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import pretty_name
 
 from ipsworks.accounts.models import User
 from ipsworks.core.forms import DateInput, NhsFormMixin
@@ -33,6 +34,26 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(target, message)
 
 
+class PlainMessages:
+    """Error messages that name the field: "Enter the referral date", not "This field is
+    required"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            label = str(field.label or pretty_name(name)).lower()
+            if isinstance(field, forms.BooleanField):
+                field.error_messages["required"] = "Tick the box to confirm."
+            elif isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+                field.error_messages["required"] = f"Choose the {label}."
+            else:
+                field.error_messages["required"] = f"Enter the {label}."
+            if isinstance(field, forms.DateField):
+                field.error_messages["invalid"] = f"Enter the {label} as a real date."
+            if isinstance(field, forms.DecimalField):
+                field.error_messages["invalid"] = f"Enter the {label} as a number."
+
+
 class VersionMixin(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
@@ -61,7 +82,7 @@ class EquityFields(forms.Form):
     )
 
 
-class ReferralForm(NhsFormMixin, AssignmentMixin, EquityFields):
+class ReferralForm(PlainMessages, NhsFormMixin, AssignmentMixin, EquityFields):
     reference = forms.CharField(
         label="Service user ID",
         max_length=40,
@@ -104,7 +125,7 @@ class ReferralForm(NhsFormMixin, AssignmentMixin, EquityFields):
         self.limit_to_site(site)
 
 
-class NewEpisodeForm(NhsFormMixin, AssignmentMixin, forms.Form):
+class NewEpisodeForm(PlainMessages, NhsFormMixin, AssignmentMixin, forms.Form):
     referral_date = forms.DateField(widget=DateInput)
     referral_source = forms.CharField(label="Referred by", max_length=200, required=False)
     specialist = SpecialistChoice(queryset=User.objects.none(), required=False)
@@ -125,20 +146,20 @@ class EpisodeForm(VersionMixin, NewEpisodeForm):
     pass
 
 
-class ServiceUserForm(NhsFormMixin, VersionMixin, EquityFields):
+class ServiceUserForm(PlainMessages, NhsFormMixin, VersionMixin, EquityFields):
     reference = forms.CharField(label="Service user ID", max_length=40)
 
     field_order = ["reference"]
 
 
-class DischargeForm(NhsFormMixin, VersionMixin):
+class DischargeForm(PlainMessages, NhsFormMixin, VersionMixin):
     discharge_date = forms.DateField(widget=DateInput)
     discharge_reason = forms.ChoiceField(
         label="Reason", choices=_blank(DischargeReason.choices, "Choose a reason")
     )
 
 
-class QuickActivityForm(NhsFormMixin, forms.Form):
+class QuickActivityForm(PlainMessages, NhsFormMixin, forms.Form):
     """Log an application or an employer contact in one step."""
 
     date = forms.DateField(widget=DateInput)
@@ -164,7 +185,7 @@ class ActivityForm(QuickActivityForm):
     pass
 
 
-class JobStartForm(NhsFormMixin, forms.Form):
+class JobStartForm(PlainMessages, NhsFormMixin, forms.Form):
     start_date = forms.DateField(label="Start date", widget=DateInput)
     employer = forms.CharField(max_length=200)
     job_title = forms.CharField(max_length=200)
@@ -191,14 +212,14 @@ class JobForm(VersionMixin, JobStartForm):
     )
 
 
-class JobEndForm(NhsFormMixin, VersionMixin):
+class JobEndForm(PlainMessages, NhsFormMixin, VersionMixin):
     end_date = forms.DateField(label="End date", widget=DateInput)
     end_reason = forms.ChoiceField(
         label="Why it ended", choices=_blank(JobEndReason.choices, "Choose a reason")
     )
 
 
-class RemoveForm(NhsFormMixin, forms.Form):
+class RemoveForm(PlainMessages, NhsFormMixin, forms.Form):
     reason = forms.CharField(
         label="Why is this record being removed?", max_length=300, widget=forms.Textarea
     )
