@@ -308,7 +308,9 @@ def plan_site(
             again = [e for e in ready if e.jobs and e.jobs[-1].start + timedelta(days=21) <= day]
             pool = again if (again and (rng.random() < 0.12 or not fresh)) else fresh
             if pool:
-                chosen = rng.choice(pool)
+                # Most people find work within months of starting their profile.
+                weights = [1 / (1 + ((day - e.profile).days / 45) ** 2) for e in pool]
+                chosen = rng.choices(pool, weights=weights, k=1)[0]
             elif day < last_day:
                 day += timedelta(days=1)
             else:  # pragma: no cover - the weights make this unreachable
@@ -380,31 +382,21 @@ def _price_job(rng, job: PlannedJob, band: str, wages: WageTable) -> None:
 
 
 def _plan_discharge(rng, ep: PlannedEpisode, last_day: date) -> None:
+    """Most people leave within months; those referred recently are still open at the end."""
     if ep.jobs:
-        latest = max(j.start for j in ep.jobs)
-        if rng.random() < 0.7:
-            day = latest + timedelta(days=rng.randint(60, 180))
-            reason = DischargeReason.IN_WORK_SUSTAINED
-        else:
-            return
+        chance, after, span = 0.85, max(j.start for j in ep.jobs), (45, 150)
+        reason = DischargeReason.IN_WORK_SUSTAINED
     elif ep.status == EmploymentStatus.IN_WORK:
-        if rng.random() < 0.75:
-            day = ep.referral + timedelta(days=rng.randint(60, 180))
-            reason = DischargeReason.IN_WORK_SUSTAINED
-        else:
-            return
+        chance, after, span = 0.9, ep.referral, (60, 150)
+        reason = DischargeReason.IN_WORK_SUSTAINED
     elif ep.profile is None:
-        if rng.random() < 0.85:
-            day = ep.referral + timedelta(days=rng.randint(20, 75))
-            reason = _pick(rng, [(DischargeReason.DISENGAGED, 6), (DischargeReason.DECLINED, 4)])
-        else:
-            return
-    elif rng.random() < 0.8:
-        day = ep.profile + timedelta(days=rng.randint(45, 200))
-        reason = _pick(rng, OTHER_DISCHARGE)
+        chance, after, span = 0.95, ep.referral, (20, 60)
+        reason = _pick(rng, [(DischargeReason.DISENGAGED, 6), (DischargeReason.DECLINED, 4)])
     else:
-        return
-    if day <= last_day:
+        chance, after, span = 0.92, ep.profile, (45, 150)
+        reason = _pick(rng, OTHER_DISCHARGE)
+    day = after + timedelta(days=rng.randint(*span))
+    if rng.random() < chance and day <= last_day:
         ep.discharge = day
         ep.discharge_reason = reason
 
