@@ -166,7 +166,7 @@ def my_figures(request):
     start = membership.start_date or site.start_date
     period = Period(min(start, as_of), as_of)
     ds = dashboards.metrics_table(
-        "mine", "My figures", MetricScope.for_specialist(request.user), period
+        "mine", "My measures", MetricScope.for_specialist(request.user), period
     )
     return render(
         request,

@@ -63,3 +63,14 @@ def test_programme_manager_reads_table3_and_downloads_figure2(ui, outcomes_data)
     ui.axe()
     ui.goto("/outcomes/report/")
     ui.goto("/outcomes/site/alpha/")
+    ui.goto("/outcomes/settings/")
+
+
+def test_specialist_sees_their_figures_and_team_leader_the_site(ui, outcomes_data):
+    ui.sign_in("a.es1")
+    page = ui.goto("/outcomes/mine/")
+    assert page.get_by_role("heading", name="My figures", level=1).is_visible()
+    ui.sign_out()
+    ui.sign_in("a.tl")
+    page = ui.goto("/outcomes/my-site/")
+    assert page.get_by_role("heading", name="Alpha: outcomes").is_visible()
