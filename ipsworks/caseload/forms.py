@@ -11,6 +11,7 @@ from ipsworks.organisation.models import Team
 from ipsworks.organisation.selectors import site_specialists
 
 from .models import (
+    ActivityKind,
     AgeBand,
     DiagnosisGroup,
     DischargeReason,
@@ -181,8 +182,22 @@ class QuickActivityForm(PlainMessages, NhsFormMixin, forms.Form):
             del self.fields["matches_preferences"]
 
 
-class ActivityForm(QuickActivityForm):
-    pass
+class ActivityForm(PlainMessages, NhsFormMixin, forms.Form):
+    """Log any other dated work: an interview, benefits planning or in-work support."""
+
+    kind = forms.ChoiceField(
+        label="What kind of work",
+        choices=[
+            ("", "Choose"),
+            *[
+                (k, label)
+                for k, label in ActivityKind.choices
+                if k not in {ActivityKind.APPLICATION, ActivityKind.EMPLOYER_CONTACT}
+            ],
+        ],
+    )
+    date = forms.DateField(widget=DateInput)
+    employer = forms.CharField(max_length=200, required=False)
 
 
 class JobStartForm(PlainMessages, NhsFormMixin, forms.Form):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("people/<int:pk>/remove/", views.person_remove, name="person_remove"),
     path("referrals/<int:pk>/edit/", views.episode_edit, name="episode_edit"),
     path("referrals/<int:pk>/discharge/", views.discharge, name="discharge"),
+    path("referrals/<int:pk>/log/", views.log_other, name="log_other"),
     path("referrals/<int:pk>/log/<slug:kind>/", views.log_activity, name="log_activity"),
     path("referrals/<int:pk>/jobs/new/", views.job_start, name="job_start"),
     path("jobs/<int:pk>/edit/", views.job_edit, name="job_edit"),

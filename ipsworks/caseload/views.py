@@ -23,6 +23,7 @@ from ipsworks.organisation.selectors import site_specialists
 
 from . import selectors, services
 from .forms import (
+    ActivityForm,
     DischargeForm,
     EpisodeForm,
     JobEndForm,
@@ -209,6 +210,14 @@ def _person_context(request, person, *, bound: dict | None = None, note: str = "
                 }
             )
         job_form = bound.get("job") or JobStartForm(prefix="job")
+        quick.append(
+            {
+                "kind": "other",
+                "label": "Log other work (interview, benefits planning, in-work support)",
+                "form": bound.get("other") or ActivityForm(prefix="other"),
+                "action": reverse("caseload:log_other", kwargs={"pk": open_episode.pk}),
+            }
+        )
     if can_write:
         for ep in episodes:
             for job in ep.job_list:
@@ -277,6 +286,23 @@ def log_activity(request, pk: int, kind: str):
         else:
             note = f"{activity.get_kind_display()} on {activity.date:%d/%m/%Y} recorded."
     return _after_quick(request, episode.service_user, key=kind, form=form, note=note)
+
+
+@require_POST
+def log_other(request, pk: int):
+    user = request.user
+    episode = selectors.get_episode_or_404(user, pk)
+    _require_writer(user)
+    form = ActivityForm(request.POST, prefix="other")
+    note = ""
+    if form.is_valid():
+        try:
+            activity = services.record_activity(actor=user, episode=episode, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            note = f"{activity.get_kind_display()} on {activity.date:%d/%m/%Y} recorded."
+    return _after_quick(request, episode.service_user, key="other", form=form, note=note)
 
 
 @require_POST

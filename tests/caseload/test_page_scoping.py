@@ -42,6 +42,10 @@ def form_posts(r):
     return [
         (f"/caseload/referrals/{e}/log/application/", {"application-date": "2016-04-01"}),
         (
+            f"/caseload/referrals/{e}/log/",
+            {"other-kind": "in_work_support", "other-date": "2016-04-01"},
+        ),
+        (
             f"/caseload/referrals/{e}/log/employer_contact/",
             {"employer_contact-date": "2016-04-01"},
         ),

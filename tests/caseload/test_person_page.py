@@ -159,3 +159,16 @@ def test_administrator_removes_a_person_from_the_page(client, users, episode_a):
     response = client.post(url, {"reason": "Test record", "confirm": "on"})
     assert response.status_code == 302
     assert client.get(f"/caseload/people/{episode_a.service_user_id}/").status_code == 404
+
+
+def test_other_work_is_logged_with_its_kind(client, users, episode_a):
+    client.force_login(users["specialist"])
+    response = client.post(
+        f"/caseload/referrals/{episode_a.pk}/log/",
+        {"other-kind": "benefits_planning", "other-date": "2016-03-10"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "Work-incentives (benefits) planning session on 10/03/2016 recorded." in (
+        response.content.decode()
+    )
+    assert Activity.objects.get().kind == "benefits_planning"
