@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from ipsworks.core.dates import add_months
 from ipsworks.organisation.models import Site
 
-from .models import Post, SiteFunding, Stakeholder, SustainabilityStatus
+from .models import Post, SiteFunding, Stakeholder, StakeholderKind, SustainabilityStatus
 
 ALERT_MONTHS = 6
 
@@ -101,6 +101,7 @@ class SiteSummary:
     status: SiteFunding
     posts: int
     fte_funded: Decimal
+    fte_not_recurrent: Decimal
     fte_ending_soon: Decimal
     ending_soon: int
     ended_no_successor: int
@@ -122,6 +123,10 @@ def site_summaries(sites: QuerySet[Site], *, as_of: date) -> list[SiteSummary]:
                 status=status_for(site),
                 posts=len(mine),
                 fte_funded=sum((p.fte for p in mine if funded_on(p, as_of)), Decimal("0")),
+                fte_not_recurrent=sum(
+                    (p.fte for p in mine if funded_on(p, as_of) and not p.recurrent),
+                    Decimal("0"),
+                ),
                 fte_ending_soon=sum((a.post.fte for a in soon), Decimal("0")),
                 ending_soon=len(soon),
                 ended_no_successor=len(site_alerts) - len(soon),
@@ -130,5 +135,8 @@ def site_summaries(sites: QuerySet[Site], *, as_of: date) -> list[SiteSummary]:
     return out
 
 
-def stakeholders_for_site(site: Site) -> QuerySet[Stakeholder]:
-    return Stakeholder.objects.filter(site=site)
+def stakeholders_for_site(site: Site) -> list[Stakeholder]:
+    """The site's stakeholders in the order the types are listed, then by organisation."""
+    order = list(StakeholderKind.values)
+    items = Stakeholder.objects.filter(site=site)
+    return sorted(items, key=lambda s: (order.index(s.kind), s.organisation.lower()))

@@ -99,3 +99,13 @@ def test_dashboard_checks_alerts_on_another_date_and_explains_a_bad_one(client, 
     bad = client.get("/funding/?as_of=next-year")
     assert bad.status_code == 200
     assert "is not a date: showing today" in bad.content.decode()
+
+
+def test_evaluator_reads_the_stakeholder_map_but_changes_nothing(client, users, site_a):
+    from ipsworks.funding.models import Stakeholder
+
+    Stakeholder.objects.create(site=site_a, kind="employers", organisation="Alpha employers")
+    client.force_login(users["evaluator"])
+    assert "Alpha employers" in client.get("/funding/sites/alpha/").content.decode()
+    assert client.get("/funding/sites/alpha/stakeholders/add/").status_code == 403
+    assert client.get("/funding/sites/alpha/status/").status_code == 403

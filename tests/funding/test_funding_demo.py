@@ -96,3 +96,13 @@ def test_stakeholders_are_organisations_for_every_site(ctx):
     kinds = set(Stakeholder.objects.values_list("kind", flat=True))
     assert kinds == {"commissioners", "board_sponsor", "local_authority", "dwp", "voluntary",
                      "employers"}  # fmt: skip
+
+
+def test_bradfords_continued_posts_show_as_funded_but_not_recurrent(ctx):
+    from ipsworks.funding.selectors import site_summaries
+    from ipsworks.organisation.models import Site
+
+    today = timezone.localdate()
+    rows = {r.site.slug: r for r in site_summaries(Site.objects.all(), as_of=today)}
+    assert rows["bradford"].fte_funded == rows["bradford"].fte_not_recurrent == Decimal("6")
+    assert rows["berkshire"].fte_not_recurrent == 0
