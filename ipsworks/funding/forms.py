@@ -32,8 +32,10 @@ class PostForm(NhsFormMixin, forms.ModelForm):
         choices = Post.objects.filter(site=site)
         if self.instance.pk:
             choices = choices.exclude(pk=self.instance.pk)
-        self.fields["successor"].queryset = choices
-        self.fields["successor"].empty_label = "None recorded"
+        successor = self.fields["successor"]
+        successor.queryset = choices
+        successor.empty_label = "None recorded"
+        successor.label_from_instance = lambda p: f"{p}, from {p.start_date:%d %b %Y}"
 
 
 class StatusForm(NhsFormMixin, forms.ModelForm):

@@ -58,6 +58,7 @@ def test_programme_manager_sees_a_funding_alert_and_clears_it_with_a_continuing_
     page.goto(f"{ui.base_url}/funding/sites/alpha/posts/{old.pk}/")
     page.get_by_label("Continued by").select_option(
         label=str(Post.objects.get(funding_type="trust"))
+        + f", from {today + timedelta(days=61):%d %b %Y}"
     )
     page.get_by_role("button", name="Save").click()
     page.wait_for_load_state()
