@@ -42,6 +42,7 @@ def test_specialist_logs_an_employer_contact_and_a_job_start_on_the_timeline(ui,
     page.check("#id_employer_contact-face_to_face")
     page.get_by_role("button", name="Save the employer contact").click()
     page.get_by_test_id("quick-note").get_by_text("Employer contact").wait_for()
+    page.wait_for_function("document.activeElement.dataset.testid === 'quick-note'")
     ui.axe()
 
     page.get_by_text("Record a job start").click()
