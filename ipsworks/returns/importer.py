@@ -215,15 +215,15 @@ class Context:
             )
         self.first_job: dict[int, date] = {}
         self.last_record: dict[int, date] = {}
+        # The same bounds the caseload services use: first job start, first activity, and the
+        # latest job start or activity (a job may end after the discharge).
         for row in (
             Job.objects.filter(site=site)
             .values("episode_id")
-            .annotate(first=Min("start_date"), last=Max("start_date"), last_end=Max("end_date"))
+            .annotate(first=Min("start_date"), last=Max("start_date"))
         ):
             self.first_job[row["episode_id"]] = row["first"]
-            self.last_record[row["episode_id"]] = max(
-                d for d in (row["last"], row["last_end"]) if d
-            )
+            self.last_record[row["episode_id"]] = row["last"]
         self.first_activity: dict[int, date] = {}
         for row in (
             Activity.objects.filter(site=site)
