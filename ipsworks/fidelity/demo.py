@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ipsworks.accounts.models import Membership
 from ipsworks.accounts.roles import Role
+from ipsworks.audit.models import AuditEvent
 from ipsworks.audit.services import record
 from ipsworks.demo.context import DEMO_PASSWORD, DemoContext
 
@@ -250,7 +251,8 @@ def load(ctx: DemoContext) -> None:
             )
         record(
             actor=None,
-            action="fidelity.demo_review_loaded",
+            action=AuditEvent.Action.CREATE,
+            event="fidelity.demo_review_loaded",
             instance=review,
             site=site,
             summary=f"Demo review loaded: {review} at {review.total}",

@@ -50,6 +50,8 @@ def _caseload_per_fte(m, scope, period):
     fte = float(m.specialist_years(scope, day, fte_weighted=True) * m.DAYS_PER_YEAR)
     if not fte:
         return None, None, "No specialist was in post on the last day of the period."
+    if not caseload.value:
+        return None, 0, f"No one was on the active caseload on {period.end:%d %b %Y}."
     value = caseload.value / fte
     detail = (
         f"{caseload.value} people on the active caseload on {period.end:%d %b %Y}, "
@@ -73,6 +75,8 @@ def _contacts_per_week(m, scope, period):
     r = m.compute("face_to_face_employer_contacts_per_specialist_week", scope=scope, period=period)
     if r.value is None:
         return None, None, "No specialist time in post in the period."
+    if not r.numerator:
+        return None, 0, "No face-to-face employer contacts were recorded in the period."
     detail = (
         f"{r.numerator} face-to-face employer contacts over {_fmt(r.denominator)} "
         "specialist-weeks in post"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from ipsworks.accounts.models import Membership
 from ipsworks.accounts.roles import Role
 from ipsworks.accounts.scoping import has_role
+from ipsworks.audit.models import AuditEvent
 from ipsworks.audit.services import record, snapshot
 
 from . import selectors
@@ -89,7 +90,8 @@ def load_scale(*, actor, data: dict, make_current: bool = True) -> ScaleVersion:
     )
     record(
         actor=actor,
-        action="fidelity.scale_loaded",
+        action=AuditEvent.Action.IMPORT,
+        event="fidelity.scale_loaded",
         instance=scale,
         summary=f"Loaded fidelity scale {scale.code} version {scale.version}",
         after=snapshot(scale, ["code", "version", "title", "is_current"]),
@@ -172,9 +174,11 @@ def plan_review(
         if line.strip()
     ]
     PrepTask.objects.bulk_create(tasks)
+    _store_evidence(review)
     record(
         actor=actor,
-        action="fidelity.review_planned",
+        action=AuditEvent.Action.CREATE,
+        event="fidelity.review_planned",
         instance=review,
         site=site,
         summary=f"Planned {review}",
@@ -211,7 +215,8 @@ def add_prep_task(
     )
     record(
         actor=actor,
-        action="fidelity.prep_added",
+        action=AuditEvent.Action.CREATE,
+        event="fidelity.prep_added",
         instance=task,
         site=review.site,
         summary=f"Checklist: {task.description}",
@@ -229,7 +234,8 @@ def set_prep_done(*, actor, task: PrepTask, done: bool) -> PrepTask:
     task.save(update_fields=["done"])
     record(
         actor=actor,
-        action="fidelity.prep_updated",
+        action=AuditEvent.Action.UPDATE,
+        event="fidelity.prep_updated",
         instance=task,
         site=task.review.site,
         summary=f"Checklist {'done' if done else 'reopened'}: {task.description}",
@@ -274,7 +280,8 @@ def record_score(
         review.save(update_fields=["status"])
     record(
         actor=actor,
-        action="fidelity.score_recorded",
+        action=AuditEvent.Action.UPDATE if before else AuditEvent.Action.CREATE,
+        event="fidelity.score_recorded",
         instance=obj,
         site=review.site,
         summary=f"Item {item.number} scored {score} by {actor.username}",
@@ -331,7 +338,8 @@ def record_consensus(
     result.save()
     record(
         actor=actor,
-        action="fidelity.consensus_recorded",
+        action=AuditEvent.Action.UPDATE if before else AuditEvent.Action.CREATE,
+        event="fidelity.consensus_recorded",
         instance=result,
         site=review.site,
         summary=f"Item {item.number} agreed at {agreed_score}",
@@ -341,13 +349,9 @@ def record_consensus(
     return result
 
 
-@transaction.atomic
-def attach_evidence(*, actor, review: Review) -> int:
-    """Compute the figures from the records and store each suggested score beside the result."""
+def _store_evidence(review: Review) -> int:
     from .evidence import evidence_for_review
 
-    _require_full(actor, review)
-    _require_open(review)
     count = 0
     for number, ev in evidence_for_review(review).items():
         item = _item(review, number)
@@ -356,9 +360,19 @@ def attach_evidence(*, actor, review: Review) -> int:
         result.evidence = ev.as_dict()
         result.save(update_fields=["suggested_score", "evidence", "updated_at"])
         count += 1
+    return count
+
+
+@transaction.atomic
+def attach_evidence(*, actor, review: Review) -> int:
+    """Compute the figures from the records and store each suggested score beside the result."""
+    _require_full(actor, review)
+    _require_open(review)
+    count = _store_evidence(review)
     record(
         actor=actor,
-        action="fidelity.evidence_attached",
+        action=AuditEvent.Action.UPDATE,
+        event="fidelity.evidence_attached",
         instance=review,
         site=review.site,
         summary=f"Evidence from the records attached for {count} items",
@@ -376,7 +390,8 @@ def update_findings(*, actor, review: Review, strengths: str, recommendations: s
     review.save(update_fields=["strengths", "recommendations"])
     record(
         actor=actor,
-        action="fidelity.findings_updated",
+        action=AuditEvent.Action.UPDATE,
+        event="fidelity.findings_updated",
         instance=review,
         site=review.site,
         summary="Strengths and recommendations updated",
@@ -418,7 +433,8 @@ def finalise_review(*, actor, review: Review) -> Review:
     review.save()
     record(
         actor=actor,
-        action="fidelity.review_finalised",
+        action=AuditEvent.Action.UPDATE,
+        event="fidelity.review_finalised",
         instance=review,
         site=review.site,
         summary=f"Finalised at {review.total} ({review.band_label})",
@@ -464,7 +480,8 @@ def correct_score(
     review.save(update_fields=["total", "band_key", "band_label"])
     record(
         actor=actor,
-        action="fidelity.score_corrected",
+        action=AuditEvent.Action.UPDATE,
+        event="fidelity.score_corrected",
         instance=review,
         site=review.site,
         summary=f"Item {item.number} corrected from {correction.old_score} to {new_score}: "
@@ -491,7 +508,8 @@ def add_action(
     )
     record(
         actor=actor,
-        action="fidelity.action_added",
+        action=AuditEvent.Action.CREATE,
+        event="fidelity.action_added",
         instance=obj,
         site=review.site,
         summary=f"Action added: {obj.action[:100]}",
@@ -513,7 +531,8 @@ def set_action_status(
     action.save(update_fields=["status", "completed_on"])
     record(
         actor=actor,
-        action="fidelity.action_updated",
+        action=AuditEvent.Action.UPDATE,
+        event="fidelity.action_updated",
         instance=action,
         site=action.review.site,
         summary=f"Action now {action.get_status_display()}: {action.action[:80]}",
@@ -539,3 +558,17 @@ def ensure_default_scale() -> ScaleVersion:
         existing.save(update_fields=["is_current"])
         return existing
     return load_scale(actor=None, data=data)
+
+
+@transaction.atomic
+def record_sheet_export(*, actor, review: Review, kind: str, fmt: str) -> None:
+    """Audit a score-sheet download (`kind`: 'own' scores or 'agreed' scores)."""
+    _require_full(actor, review)
+    record(
+        actor=actor,
+        action=AuditEvent.Action.EXPORT,
+        event="fidelity.sheet_exported",
+        instance=review,
+        site=review.site,
+        summary=f"Score sheet exported ({kind} scores, {fmt})",
+    )

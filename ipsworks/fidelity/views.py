@@ -172,7 +172,10 @@ def score(request, pk: int):
             item_id: by_reviewer.get(request.user.pk)
             for item_id, by_reviewer in selectors.scores_by_item(review).items()
         }
-    rows = [{"item": item, "mine": mine.get(item.pk)} for item in items]
+    results = selectors.results_by_item(review)
+    rows = [
+        {"item": item, "mine": mine.get(item.pk), "result": results.get(item.pk)} for item in items
+    ]
     return render(
         request, "fidelity/score.html", {"review": review, "rows": rows, "errors": errors}
     )
@@ -382,7 +385,12 @@ def sheet_export(request, pk: int):
             for i in items
         ]
     name = f"fidelity-{review.site.slug}-{review.visit_start:%Y-%m-%d}"
-    if request.GET.get("format") == "xlsx":
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    own = selectors.is_assigned(request.user, review) and not review.is_finalised
+    services.record_sheet_export(
+        actor=request.user, review=review, kind="own" if own else "agreed", fmt=fmt
+    )
+    if fmt == "xlsx":
         body = write_xlsx(rows, {i.number: i.title for i in items})
         response = HttpResponse(
             body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

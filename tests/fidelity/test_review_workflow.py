@@ -21,7 +21,7 @@ def test_planning_a_review_builds_the_checklist_keeps_the_scale_version_and_audi
         "Supervision records",
         "Supervisor, Monday 10:00",
     ]
-    assert AuditEvent.objects.filter(action="fidelity.review_planned", entity_id=review.pk).exists()
+    assert AuditEvent.objects.filter(event="fidelity.review_planned", entity_id=review.pk).exists()
 
 
 def test_a_review_needs_two_different_reviewers(scale, site_a, users, reviewers):
@@ -146,7 +146,7 @@ def test_finalising_stores_the_total_and_band(finalised_review):
     assert finalised_review.status == ReviewStatus.FINALISED
     assert finalised_review.total == 104
     assert finalised_review.band_key == "good"
-    assert AuditEvent.objects.filter(action="fidelity.review_finalised").count() == 1
+    assert AuditEvent.objects.filter(event="fidelity.review_finalised").count() == 1
 
 
 def test_a_finalised_review_is_read_only(finalised_review, reviewers):
@@ -182,7 +182,7 @@ def test_a_correction_needs_a_reason_is_audited_and_redoes_the_total(finalised_r
     assert finalised_review.total == 105
     correction = finalised_review.corrections.get()
     assert (correction.old_score, correction.new_score) == (old, old + 1)
-    event = AuditEvent.objects.get(action="fidelity.score_corrected")
+    event = AuditEvent.objects.get(event="fidelity.score_corrected")
     assert "Caseload list recounted" in event.summary
     assert event.before["total"] == 104 and event.after["total"] == 105
 

@@ -96,6 +96,7 @@ def test_the_command_exit_status_is_non_zero(tmp_path, scale):
         "DJANGO_SETTINGS_MODULE": "ipsworks.settings",
     }
     env["IPSWORKS_DATA_DIR"] = str(tmp_path)
+    env.pop("DATABASE_URL", None)  # the command runs against its own SQLite file
     subprocess.run(
         [sys.executable, "-m", "ipsworks.cli", "migrate", "-v", "0"], env=env, check=True
     )
