@@ -1,8 +1,9 @@
 """Admin: minimum-wage rates are reference data administrators edit here. Case records are
 shown read-only (changes go through the caseload screens, whose services audit them)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
+from . import services
 from .models import Activity, Episode, Job, MinimumWageRate, ServiceUser
 
 
@@ -11,6 +12,16 @@ class MinimumWageRateAdmin(admin.ModelAdmin):
     list_display = ["country", "valid_from", "min_age", "max_age", "hourly_rate", "label"]
     list_filter = ["country"]
     ordering = ["country", "-valid_from", "-min_age"]
+    actions = ["recheck_jobs"]
+
+    @admin.action(description="Re-check every job against the current rates")
+    def recheck_jobs(self, request, queryset):
+        try:
+            changed = services.recheck_minimum_wage(actor=request.user)
+        except services.CaseloadPermissionError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        self.message_user(request, f"{changed} job(s) changed whether they count as competitive.")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -1080,3 +1080,50 @@ def remove_service_user(*, actor, service_user: ServiceUser, reason: str = "") -
         before=before,
     )
     _changed(ServiceUser, site, dates)
+
+
+# --------------------------------------------------------------------------------------------
+# Minimum-wage rate changes
+
+
+@transaction.atomic
+def recheck_minimum_wage(*, actor, site: Site | None = None) -> int:
+    """Re-decide every job's minimum wage and competitiveness against the current rate table
+    (after an administrator edits the rates). Administrators only. Returns how many jobs
+    changed; each change is audited and `records_changed` is sent per site."""
+    if not scope_for(actor).has_role(Role.ADMINISTRATOR):
+        raise CaseloadPermissionError("Only an administrator can re-check jobs against the rates.")
+    table = _wages()
+    jobs = scoped_cases(actor, Job.objects.all()).select_related("episode__service_user", "site")
+    if site is not None:
+        jobs = jobs.filter(site=site)
+    changed = 0
+    for job in jobs.select_for_update(of=("self",)).order_by("pk"):
+        decision = table.decide(
+            start_date=job.start_date,
+            age_band=job.episode.service_user.age_band,
+            hourly_pay=job.hourly_pay,
+            open_to_anyone=job.open_to_anyone,
+        )
+        if (job.minimum_wage, job.is_competitive) == (
+            decision.minimum_wage,
+            decision.is_competitive,
+        ):
+            continue
+        before = snapshot(job)
+        job.minimum_wage = decision.minimum_wage
+        job.is_competitive = decision.is_competitive
+        _save(job)
+        changed += 1
+        _audit(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            event="caseload.job_rechecked",
+            instance=job,
+            site=job.site,
+            summary=f"Re-checked against the minimum wage: {decision.explanation}",
+            before=before,
+            after=snapshot(job),
+        )
+        _changed(Job, job.site, [job.start_date])
+    return changed

@@ -66,3 +66,20 @@ def test_rates_edited_by_an_administrator_are_used():
         valid_from=date(2016, 5, 1), min_age=25, hourly_rate=Decimal("8.00"), label="Test rate"
     )
     assert wages.rate_in_force(date(2016, 5, 2), "").hourly_rate == Decimal("8.00")
+
+
+def test_administrator_rechecks_jobs_after_editing_the_rates(users, job_a):
+    from ipsworks.audit.models import AuditEvent
+    from ipsworks.caseload import services
+    from ipsworks.caseload.models import MinimumWageRate
+
+    assert job_a.is_competitive  # £7.50 against £7.20
+    MinimumWageRate.objects.filter(valid_from=date(2016, 4, 1), min_age=25).update(
+        hourly_rate=Decimal("7.60")
+    )
+    with pytest.raises(services.CaseloadPermissionError):
+        services.recheck_minimum_wage(actor=users["implementation_manager"])
+    assert services.recheck_minimum_wage(actor=users["administrator"]) == 1
+    job_a.refresh_from_db()
+    assert not job_a.is_competitive and job_a.minimum_wage == Decimal("7.60")
+    assert AuditEvent.objects.filter(event="caseload.job_rechecked").count() == 1
