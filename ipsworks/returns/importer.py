@@ -399,7 +399,7 @@ def process(
             for text in warnings:
                 report.warn(text)
             ctx = Context(site, month, today)
-            total = sum(getattr(s, "total", 0) or 0 for s in sheets)
+            total = sum(s.total for s in sheets)
             done = 0
             order = {CASELOAD: 0, JOBS: 1}
             for sheet_rows in sorted(sheets, key=lambda s: order[s.sheet]):

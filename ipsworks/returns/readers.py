@@ -41,6 +41,7 @@ class SheetRows:
     header_row: int
     headers: list
     rows: Iterator[tuple[int, list]]
+    total: int = 0  # data rows expected (for the progress bar; blank rows included)
 
 
 def _is_blank_row(cells: list) -> bool:
@@ -67,17 +68,26 @@ def _calamine_rows(sheet) -> Iterator[tuple[int, list]]:
         yield first + index + 1, row
 
 
-def detect_encoding(open_binary) -> str:
-    """'utf-8-sig' when the whole stream decodes as UTF-8, else 'cp1252'. Reads in chunks."""
+def detect_encoding(open_binary) -> tuple[str, int]:
+    """('utf-8-sig' when the whole stream decodes as UTF-8, else 'cp1252'; number of lines).
+    Reads in chunks."""
     decoder = codecs.getincrementaldecoder("utf-8")()
+    encoding = "utf-8-sig"
+    lines = 0
     with open_binary() as handle:
-        try:
-            while chunk := handle.read(1 << 20):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "cp1252"
-    return "utf-8-sig"
+        while chunk := handle.read(1 << 20):
+            lines += chunk.count(b"\n")
+            if encoding == "utf-8-sig":
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    encoding = "cp1252"
+        if encoding == "utf-8-sig":
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                encoding = "cp1252"
+    return encoding, lines
 
 
 def _csv_rows(open_binary, encoding: str) -> Iterator[tuple[int, list]]:
@@ -106,7 +116,7 @@ def _chain_line(first: str, rest) -> Iterator[str]:
 
 
 def _csv_sheet(name: str, open_binary, warnings: list[str]) -> SheetRows | None:
-    encoding = detect_encoding(open_binary)
+    encoding, lines = detect_encoding(open_binary)
     split = _split_header(_csv_rows(open_binary, encoding))
     if split is None:
         warnings.append(f"{name}: the file is empty, so it was not read.")
@@ -119,7 +129,7 @@ def _csv_sheet(name: str, open_binary, warnings: list[str]) -> SheetRows | None:
             'A Caseload file needs a "Referral date" column and a Jobs file a '
             '"Job start date" column in its first row.'
         )
-    return SheetRows(sheet, name, header_row, headers, rows)
+    return SheetRows(sheet, name, header_row, headers, rows, max(0, lines - header_row))
 
 
 def _workbook_sheets(path: Path, display: str, stack: ExitStack, warnings: list[str]):
@@ -155,7 +165,8 @@ def _workbook_sheets(path: Path, display: str, stack: ExitStack, warnings: list[
                 f'Sheet "{name}" is neither a Caseload nor a Jobs sheet, so it was not read.'
             )
             continue
-        out.append(SheetRows(kind, name, header_row, headers, rows))
+        total = max(0, (sheet.start[0] if sheet.start else 0) + sheet.height - header_row)
+        out.append(SheetRows(kind, name, header_row, headers, rows, total))
     return out
 
 

@@ -67,3 +67,19 @@ def test_the_background_thread_checks_the_file(client, users, site_a, tmp_path, 
         time.sleep(0.1)
     item = ReturnImport.objects.get()
     assert item.state == "checked", item.report
+
+
+def test_progress_is_reported_against_the_rows_in_the_file(tmp_path, populated):
+    from datetime import date
+
+    from ipsworks.returns import importer
+
+    path = write_big_return(tmp_path / "big.xlsx", 600, specialist="a.es1")
+    seen = []
+    importer.process(
+        site=populated,
+        month=date(2016, 3, 1),
+        files=[(path.name, path)],
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    assert seen and all(total == 660 for _done, total in seen)  # 600 caseload + 60 jobs rows

@@ -39,3 +39,33 @@ def test_exporting_then_importing_the_export_changes_nothing(populated, im, tmp_
     assert report.counts["Jobs"]["unchanged"] == 2
     assert totals() == before
     assert AuditEvent.objects.filter(event="returns.applied", entity="returns.ReturnFile").exists()
+
+
+def test_csv_files_in_a_zip_and_uploaded_separately_both_round_trip(populated, im, tmp_path):
+    import zipfile
+
+    files = export(im, populated, MONTH, tmp_path, "csv")
+    archive = tmp_path / "return.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for path in files:
+            z.write(path, path.name)
+    for upload in ([(archive.name, archive)], [(p.name, p) for p in files]):
+        report = run_return(
+            actor=im, site=populated, month=MONTH, files=upload, apply=True, sha256="z"
+        )
+        assert report.errors == [] and report.total_changes == 0
+        assert report.counts["Jobs"]["unchanged"] == 2
+
+
+def test_two_files_for_the_same_sheet_are_refused(populated, im, tmp_path):
+    files = export(im, populated, MONTH, tmp_path, "csv")
+    copy = tmp_path / "caseload-copy.csv"
+    copy.write_bytes(files[0].read_bytes())
+    report = run_return(
+        actor=im,
+        site=populated,
+        month=MONTH,
+        files=[(files[0].name, files[0]), (copy.name, copy)],
+        apply=False,
+    )
+    assert report.error_count == 1 and "look like the Caseload sheet" in report.errors[0]
