@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -52,14 +53,15 @@ def index(request):
 
 
 def _people_for(sites):
+    """Who may be chosen as a reviewer: the programme's reviewers and programme managers, and
+    (for self-assessments) staff of the sites the planner may plan for, never other sites'."""
     programmes = {s.programme_id for s in sites}
-    ids = (
-        Membership.objects.active()
-        .filter(programme_id__in=programmes)
-        .exclude(role__in=[Role.COMMISSIONER, Role.EVALUATOR, Role.ADMINISTRATOR])
-        .values("user_id")
-    )
-    return User.objects.filter(pk__in=ids, is_active=True).order_by("username")
+    active = Membership.objects.active()
+    ids = active.filter(
+        programme_id__in=programmes, role__in=[Role.REVIEWER, Role.PROGRAMME_MANAGER]
+    ).values("user_id")
+    staff = active.filter(site__in=[s.pk for s in sites]).values("user_id")
+    return User.objects.filter(Q(pk__in=ids) | Q(pk__in=staff), is_active=True).order_by("username")
 
 
 def plan(request):
@@ -456,11 +458,18 @@ def programme(request):
 
     rows = programme_rows(visible_sites(request.user))
     max_total = max([r["max_total"] for r in rows if r["review"]] or [125])
-    plotted = [
-        {"label": r["site"].name, "total": r["review"].total, "rate": r["rate"]}
-        for r in rows
-        if r["review"] and r["rate"] is not None
-    ]
+    plotted = []
+    for r in rows:
+        if r["review"] and r["rate"] is not None:
+            r["key"] = len(plotted) + 1
+            plotted.append(
+                {
+                    "key": r["key"],
+                    "label": r["site"].name,
+                    "total": r["review"].total,
+                    "rate": r["rate"],
+                }
+            )
     chart = charts.scatter_chart(plotted, max_total, "scatter-summary") if plotted else None
     return render(
         request, "fidelity/programme.html", {"rows": rows, "chart": chart, "plotted": plotted}
