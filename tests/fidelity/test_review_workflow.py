@@ -220,3 +220,46 @@ def test_the_consensus_screen_saves_agreed_scores_and_shows_errors_by_item(
     assert response.status_code == 302
     review.refresh_from_db()
     assert review.status == ReviewStatus.FINALISED and review.total == 100
+
+
+def test_an_implementation_manager_plans_a_self_assessment_choosing_only_own_site_staff(
+    client, users, scale, site_a
+):
+    client.force_login(users["implementation_manager"])
+    page = client.get("/fidelity/plan/").content.decode()
+    assert ">a.tl<" in page and ">rev<" in page
+    assert ">b.es1<" not in page and ">b.im<" not in page and ">comm<" not in page
+    response = client.post(
+        "/fidelity/plan/",
+        {
+            "site": "alpha",
+            "kind": "self",
+            "reviewer_1": users["implementation_manager"].pk,
+            "reviewer_2": users["team_leader"].pk,
+            "visit_start": "2016-07-11",
+            "visit_end": "2016-07-11",
+        },
+    )
+    assert response.status_code == 302
+    from ipsworks.fidelity.models import Review
+
+    review = Review.objects.get()
+    assert (review.period_start, review.period_end) == (date(2016, 1, 11), date(2016, 7, 10))
+    assert review.kind == "self"
+
+
+def test_the_planning_form_explains_each_problem(client, users, scale):
+    client.force_login(users["programme_manager"])
+    page = client.post(
+        "/fidelity/plan/",
+        {
+            "site": "alpha",
+            "kind": "independent",
+            "reviewer_1": users["reviewer"].pk,
+            "reviewer_2": users["reviewer"].pk,
+            "visit_start": "2016-07-11",
+            "visit_end": "2016-07-01",
+        },
+    ).content.decode()
+    assert "Choose a different person from the first reviewer." in page
+    assert "The visit cannot end before it starts." in page

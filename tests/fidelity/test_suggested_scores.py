@@ -4,6 +4,8 @@ evidence shown for a review comes from the outcomes metrics."""
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ipsworks.fidelity.evidence import evidence_for_item, evidence_for_review
 from ipsworks.fidelity.scale_io import DEFAULT_SCALE_FILE, iter_items, read_scale_file
@@ -126,3 +128,15 @@ def test_items_outcomes_cannot_measure_yet_say_so_rather_than_guess(review):
         assert not evidence[number].available
         assert evidence[number].suggested is None
         assert "not yet available" in evidence[number].detail
+
+
+@given(
+    item=st.sampled_from(sorted(CASES)),
+    a=st.floats(min_value=0, max_value=400, allow_nan=False),
+    b=st.floats(min_value=0, max_value=400, allow_nan=False),
+)
+def test_a_better_figure_never_suggests_a_lower_score(item, a, b):
+    measure = MEASURES[item]
+    low, high = sorted([a, b])
+    worse, better = (low, high) if measure["direction"] == "higher" else (high, low)
+    assert suggest_score(measure, better, 50).score >= suggest_score(measure, worse, 50).score
