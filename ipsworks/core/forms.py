@@ -45,4 +45,10 @@ class NhsFormMixin:
 
 
 class DateInput(forms.DateInput):
+    """A native date picker. Its value must be ISO (YYYY-MM-DD) whatever the locale, or the
+    browser shows the field empty and an edit would submit no date."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 - Django's own name
+        super().__init__(attrs=attrs, format=format)

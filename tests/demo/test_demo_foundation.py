@@ -69,12 +69,16 @@ def test_site_accounts_hold_the_expected_roles(demo):
     roles = dict(
         Membership.objects.filter(site__slug="wiltshire").values_list("user__username", "role")
     )
-    assert roles == {
+    # The caseload demo may add further specialists (S.es3, ...); the public accounts are these.
+    expected = {
         "wiltshire.im": "implementation_manager",
         "wiltshire.tl": "team_leader",
         "wiltshire.es1": "specialist",
         "wiltshire.es2": "specialist",
     }
+    assert {name: roles.get(name) for name in expected} == expected
+    extra = {name: role for name, role in roles.items() if name not in expected}
+    assert set(extra.values()) <= {"specialist"}
     assert User.objects.get(username="admin").is_superuser
 
 
