@@ -50,12 +50,12 @@ def main() -> None:
     )
     person = Episode.objects.filter(site__slug="berkshire", jobs__isnull=False).first()
     pages = [
-        ("berkshire.es1", "/caseload/"),
-        ("berkshire.es1", "/caseload/?stage=engaged&sort=-activity&page=2"),
+        ("berkshire.es1", "/caseload/people/"),
+        ("berkshire.es1", "/caseload/people/?stage=engaged&sort=-activity&page=2"),
         ("berkshire.es1", f"/caseload/people/{person.service_user_id}/"),
         ("berkshire.tl", "/caseload/supervision/"),
         ("berkshire.im", "/caseload/sites/berkshire/"),
-        ("programme.manager", "/caseload/"),
+        ("programme.manager", "/caseload/people/"),
     ]
     client = Client()
     print(f"{'user':<20} {'page':<55} {'queries':>7} {'ms':>8}")

@@ -1,10 +1,12 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
 app_name = "caseload"
 urlpatterns = [
-    path("", views.caseload_list, name="list"),
+    path("", RedirectView.as_view(pattern_name="caseload:list"), name="index"),
+    path("people/", views.caseload_list, name="list"),
     path("refer/", views.refer, name="refer"),
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),

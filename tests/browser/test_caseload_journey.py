@@ -25,7 +25,7 @@ def test_specialist_logs_an_employer_contact_and_a_job_start_on_the_timeline(ui,
     person = refer(users, site_a, "A001").service_user
     refer(users, site_a, "A002")
     page = ui.sign_in("a.es1")
-    ui.goto("/caseload/")
+    ui.goto("/caseload/people/")
     page.get_by_label("Find a person by service user ID").fill("A001")
     page.get_by_role("button", name="Search").click()
     page.wait_for_load_state()
@@ -103,4 +103,4 @@ def test_implementation_manager_site_view_and_referral_form_are_accessible(ui, u
     page.wait_for_load_state()
     ui.axe()
     assert "already used at this site" in page.get_by_role("alert").inner_text()
-    ui.goto("/caseload/?stage=engaged&sort=id")
+    ui.goto("/caseload/people/?stage=engaged&sort=id")

@@ -60,7 +60,9 @@ def count_queries(client, url):
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("url", ["/caseload/", "/caseload/?stage=engaged&sort=-activity"])
+@pytest.mark.parametrize(
+    "url", ["/caseload/people/", "/caseload/people/?stage=engaged&sort=-activity"]
+)
 def test_caseload_list_runs_the_same_number_of_queries_for_10_and_100_rows(
     client, users, site_a, make_user, url
 ):
@@ -90,31 +92,31 @@ def test_site_and_supervision_views_query_count_does_not_grow_with_rows(
 def test_caseload_is_grouped_with_counts(client, users, site_a):
     make_caseload(site_a, users["specialist"], 21)
     client.force_login(users["specialist"])
-    page = client.get("/caseload/").content.decode()
+    page = client.get("/caseload/people/").content.decode()
     # P000, P007, P014 are discharged; P001, P006, P011, P016 hold a job; of the rest, those
     # without a vocational profile (P003, P009, P012, P015, P018) are only referred.
     assert "Discharged: 3" in page
     assert "In work: 4" in page
     assert "Referred: 5" in page
     assert "Engaged and job seeking: 9" in page
-    discharged = client.get("/caseload/?stage=discharged").content.decode()
+    discharged = client.get("/caseload/people/?stage=discharged").content.decode()
     assert "P000" in discharged and "P001" not in discharged
 
 
 def test_search_finds_a_person_by_part_of_their_id(client, users, site_a):
     make_caseload(site_a, users["specialist"], 12)
     client.force_login(users["specialist"])
-    page = client.get("/caseload/?q=011").content.decode()
+    page = client.get("/caseload/people/?q=011").content.decode()
     assert "P011" in page and "P010" not in page
 
 
 def test_sorting_and_pages(client, users, site_a):
     make_caseload(site_a, users["specialist"], 30)
     client.force_login(users["specialist"])
-    first = client.get("/caseload/?sort=id").content.decode()
+    first = client.get("/caseload/people/?sort=id").content.decode()
     assert "P000" in first and "P029" not in first  # 25 a page
     assert 'aria-sort="ascending"' in first
-    second = client.get("/caseload/?sort=id&page=2").content.decode()
+    second = client.get("/caseload/people/?sort=id&page=2").content.decode()
     assert "P029" in second and "P000" not in second
-    newest = client.get("/caseload/?sort=-referred").content.decode()
+    newest = client.get("/caseload/people/?sort=-referred").content.decode()
     assert newest.index("P029") < newest.index("P028")

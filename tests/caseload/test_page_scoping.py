@@ -116,17 +116,22 @@ def test_the_owner_opens_every_page(client, users, records):
 @pytest.mark.parametrize("who", ["commissioner", "reviewer", "evaluator"])
 def test_aggregate_roles_have_no_caseload_pages(client, users, records, who):
     client.force_login(users[who])
-    for url in ["/caseload/", "/caseload/refer/", "/caseload/supervision/", "/caseload/sites/"]:
+    for url in [
+        "/caseload/people/",
+        "/caseload/refer/",
+        "/caseload/supervision/",
+        "/caseload/sites/",
+    ]:
         assert client.get(url).status_code == 404, url
     assert client.get("/caseload/sites/alpha/").status_code == 404
 
 
 def test_caseload_list_shows_only_the_users_own_records(client, users, records, episode_b):
     client.force_login(users["specialist_b"])
-    page = client.get("/caseload/").content.decode()
+    page = client.get("/caseload/people/").content.decode()
     assert "B001" in page and "A001" not in page
     own_link = f"/caseload/people/{records['person'].pk}/"
-    assert own_link not in client.get("/caseload/?q=A001").content.decode()
+    assert own_link not in client.get("/caseload/people/?q=A001").content.decode()
 
 
 def test_team_leader_cannot_open_another_sites_supervision_or_site_view(client, users, site_b):
