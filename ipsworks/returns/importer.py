@@ -131,6 +131,11 @@ class Report:
             )
 
     @property
+    def listing(self) -> bool:
+        """Whether changes are still being listed (the first MAX_LISTED are)."""
+        return len(self.changes) < MAX_LISTED
+
+    @property
     def total_changes(self) -> int:
         return sum(self.counts[s]["new"] + self.counts[s]["changed"] for s in self.counts)
 
@@ -174,7 +179,7 @@ def _display(value) -> str:
     return str(value)
 
 
-@dataclass
+@dataclass(slots=True)
 class EpisodeState:
     id: int | None
     referral_date: date
@@ -555,12 +560,14 @@ def _caseload_row(ctx: Context, report: Report, sheet: str, row: ParsedRow, appl
     labels = {c.key: c.label for c in CASELOAD_COLUMNS}
     record = f"{reference} referred {referral_date:%d/%m/%Y}"
     if existing is None:
-        fields = [
-            [labels[n], "", _display(_shown_value(ctx, n, final[n]))]
-            for n in EPISODE_FIELDS
-            if final[n] not in (None, "")
-        ]
-        fields += [[labels[k], "", str(v[k])] for k in COUNT_KINDS if v.get(k)]
+        fields = []
+        if report.listing:
+            fields = [
+                [labels[n], "", _display(_shown_value(ctx, n, final[n]))]
+                for n in EPISODE_FIELDS
+                if final[n] not in (None, "")
+            ]
+            fields += [[labels[k], "", str(v[k])] for k in COUNT_KINDS if v.get(k)]
         report.change(CASELOAD, row.number, record, "new", fields)
         if _applying(applier, report):
 
@@ -750,9 +757,13 @@ def _job_row(ctx: Context, report: Report, sheet: str, row: ParsedRow, applier) 
         )
     labels = {c.key: c.label for c in JOB_COLUMNS}
     if existing is None:
-        fields = [
-            [labels[n], "", _display(final[n])] for n in JOB_FIELDS if final[n] not in (None, "")
-        ]
+        fields = []
+        if report.listing:
+            fields = [
+                [labels[n], "", _display(final[n])]
+                for n in JOB_FIELDS
+                if final[n] not in (None, "")
+            ]
         report.change(JOBS, row.number, record, "new", fields)
         if _applying(applier, report):
 
