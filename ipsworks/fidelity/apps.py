@@ -2,13 +2,14 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
-def ensure_shipped_scale(sender, using="default", **kwargs):
+def ensure_shipped_scale(sender, **kwargs):
     """Reload the shipped scale after `migrate` or `flush` (tests flush between transactional
-    tests; the data migration alone would leave the table empty afterwards)."""
+    tests; the data migration alone would leave the table empty afterwards). Idempotent."""
+    from importlib import import_module
+
     from django.apps import apps
 
-    module = __import__("ipsworks.fidelity.migrations.0002_load_default_scale", fromlist=["load"])
-    module.load(apps, None)
+    import_module("ipsworks.fidelity.migrations.0002_load_default_scale").load(apps, None)
 
 
 class FidelityConfig(AppConfig):
