@@ -72,3 +72,19 @@ def users(site_a, site_b, make_user):
         "commissioner": make_user("commissioner", username="comm"),
         "administrator": make_user("administrator", username="adm"),
     }
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The whole demo programme (every app's demo records), loaded once per test module.
+
+    Afterwards the database is flushed; reference data comes back through post_migrate."""
+    from django.core.management import call_command
+
+    from ipsworks.demo.loader import load_demo
+
+    with django_db_blocker.unblock():
+        ctx = load_demo(seed=2014)
+    yield ctx
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)

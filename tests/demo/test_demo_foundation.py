@@ -9,7 +9,6 @@ import pytest
 
 from ipsworks.accounts.models import Membership, User
 from ipsworks.demo.context import DEMO_PASSWORD
-from ipsworks.demo.loader import load_demo
 from ipsworks.organisation.models import Site
 
 pytestmark = pytest.mark.django_db
@@ -23,18 +22,6 @@ SLUGS = [
     "northamptonshire",
 ]
 PROGRAMME_ACCOUNTS = ["programme.manager", "reviewer", "evaluator", "commissioner", "admin"]
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        ctx = load_demo(seed=2014)
-    yield ctx
-    with django_db_blocker.unblock():
-        from django.core.management import call_command
-
-        call_command("flush", interactive=False, verbosity=0)
-        call_command("migrate", verbosity=0)  # reload the data migrations' reference rows
 
 
 def demo_usernames():

@@ -7,7 +7,6 @@ import pytest
 from django.core.management import call_command
 
 from ipsworks.caseload.models import Episode
-from ipsworks.demo.loader import load_demo
 from ipsworks.outcomes.models import SUMMARY_FIELDS, MonthlySiteSummary
 from ipsworks.outcomes.summaries import compute_site_months
 
@@ -24,20 +23,9 @@ SEED = {
 }
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        ctx = load_demo(seed=2014)
-    yield ctx
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
-        call_command("migrate", verbosity=0)  # reload the data migrations' reference rows
-
-
 @pytest.fixture
 def seeded(demo):
-    if not Episode.objects.exists():
-        pytest.skip("the caseload demo records are not there yet")
+    assert Episode.objects.exists(), "the caseload demo loaded no records"
     return demo
 
 
