@@ -41,23 +41,21 @@ def _metrics():
 
 
 def _fmt(value: float, places: int = 1) -> str:
-    return f"{value:.{places}f}".removesuffix(".0")
+    text = f"{value:.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _caseload_per_fte(m, scope, period):
-    day = m.Period(period.end, period.end)
-    caseload = m.compute("active_caseload", scope=scope, period=day)
-    fte = float(m.specialist_years(scope, day, fte_weighted=True) * m.DAYS_PER_YEAR)
-    if not fte:
+    r = m.compute("caseload_per_specialist_fte", scope=scope, period=period)
+    if r.value is None:
         return None, None, "No specialist was in post on the last day of the period."
-    if not caseload.value:
+    if not r.numerator:
         return None, 0, f"No one was on the active caseload on {period.end:%d %b %Y}."
-    value = caseload.value / fte
     detail = (
-        f"{caseload.value} people on the active caseload on {period.end:%d %b %Y}, "
-        f"{_fmt(fte, 2)} full-time-equivalent specialists in post"
+        f"{r.numerator} people on the active caseload on {period.end:%d %b %Y}, "
+        f"{_fmt(r.denominator, 2)} full-time-equivalent specialists in post"
     )
-    return value, caseload.value, detail
+    return r.value, r.numerator, detail
 
 
 def _median_days(m, scope, period):
@@ -84,20 +82,41 @@ def _contacts_per_week(m, scope, period):
     return r.value, r.numerator, detail
 
 
-def _rate(metric_key: str, what: str):
+def _rate(metric_key: str, of_what: str, which: str, empty: str):
+    """A percentage: "<numerator> of <denominator> <of_what> <which>"."""
+
     def provider(m, scope, period):
         r = m.compute(metric_key, scope=scope, period=period)
         if r.value is None:
-            return None, r.denominator, f"No {what} in the period."
-        detail = f"{r.numerator} of {r.denominator} {what}"
+            return None, r.denominator, empty
+        detail = f"{r.numerator} of {r.denominator} {of_what} {which}"
         return r.value * 100, r.denominator, detail
 
     return provider
 
 
-# measure key (in the scale file) -> (metric key in outcomes.metrics, provider)
+def _diversity(metric_key: str, kinds: str, how: str):
+    def provider(m, scope, period):
+        r = m.compute(metric_key, scope=scope, period=period)
+        if r.value is None:
+            return None, 0, "No job started in the period."
+        jobs = "job start" if r.denominator == 1 else "job starts"
+        detail = f"{r.numerator} different {kinds} among {r.denominator} {jobs} ({how})"
+        return r.value * 100, r.denominator, detail
+
+    return provider
+
+
+NOT_IN_RECORDS = (
+    "Not available from the records: ipsworks does not record how specialists' scheduled time "
+    "is split between the community and the office. Score this item from diaries and "
+    "interviews at the visit."
+)
+
+# measure key (in the scale file) -> (metric key in outcomes.metrics, provider); a provider of
+# None with a message: the records cannot give this figure (the message is shown instead).
 PROVIDERS = {
-    "caseload_per_specialist": ("active_caseload", _caseload_per_fte),
+    "caseload_per_specialist": ("caseload_per_specialist_fte", _caseload_per_fte),
     "days_to_first_employer_contact": ("median_days_to_employer_contact", _median_days),
     "employer_contacts_per_specialist_week": (
         "face_to_face_employer_contacts_per_specialist_week",
@@ -105,29 +124,44 @@ PROVIDERS = {
     ),
     "competitive_job_share": (
         "competitive_job_share",
-        _rate("competitive_job_share", "job starts were competitive"),
+        _rate(
+            "competitive_job_share",
+            "job starts",
+            "were competitive",
+            "No job started in the period.",
+        ),
     ),
     "job_type_diversity": (
         "job_type_diversity",
-        _rate("job_type_diversity", "jobs differ in type"),
+        _diversity("job_type_diversity", "job titles", "titles compared ignoring case and spacing"),
     ),
     "employer_diversity": (
         "employer_diversity",
-        _rate("employer_diversity", "jobs have different employers"),
+        _diversity("employer_diversity", "employers", "names compared ignoring case and spacing"),
     ),
     "in_work_support_within_3_days": (
         "in_work_support_within_3_days",
-        _rate("in_work_support_within_3_days", "job starts had support within 3 days"),
-    ),
-    "community_time_share": (
-        "community_time_share",
-        _rate("community_time_share", "hours of scheduled time were in the community"),
+        _rate(
+            "in_work_support_within_3_days",
+            "job starts",
+            "had an in-work support contact on the start day or within 3 days after it",
+            "No job started in the period (or every start was under 3 days ago).",
+        ),
     ),
     "employer_contacts_matching_preferences": (
         "employer_contacts_matching_preferences",
-        _rate("employer_contacts_matching_preferences", "employer contacts matched preferences"),
+        _rate(
+            "employer_contacts_matching_preferences",
+            "employer contacts with a recorded answer",
+            "fitted the person's stated job preferences",
+            "No employer contact in the period recorded whether it fitted the person's "
+            "preferences.",
+        ),
     ),
 }
+
+# measure key -> why the records cannot give the figure (shown on the consensus screen)
+NOT_AVAILABLE = {"community_time_share": NOT_IN_RECORDS}
 
 
 def evidence_for_item(item, site, start, end) -> Evidence | None:
@@ -137,6 +171,8 @@ def evidence_for_item(item, site, start, end) -> Evidence | None:
     if not measure:
         return None
     key = measure["key"]
+    if key in NOT_AVAILABLE:
+        return Evidence(item=item.number, measure=key, available=False, detail=NOT_AVAILABLE[key])
     m = _metrics()
     metric_key, provider = PROVIDERS.get(key, (key, None))
     if m is None or provider is None or metric_key not in m.REGISTRY:

@@ -157,7 +157,8 @@ class MetricResult:
 class Metric:
     key: str
     label: str
-    unit: str  # "count", "rate" (a fraction shown as %), "days", "per_fte_year", "per_week"
+    # "count", "rate" (a fraction shown as %), "days", "per_fte_year", "per_week", "per_fte"
+    unit: str
     func: Callable[[MetricScope, Period], MetricResult] = field(repr=False)
 
     @property
@@ -483,6 +484,134 @@ def competitive_job_share(scope: MetricScope, period: Period) -> MetricResult:
     den = qs.count()
     num = qs.filter(is_competitive=True).count()
     return _ratio("competitive_job_share", num, den)
+
+
+def normalise_name(text: str) -> str:
+    """A job title or employer name compared without regard to case or spacing: trimmed,
+    runs of whitespace made one space, case folded ("Riverside  CAFE " == "riverside cafe")."""
+    return " ".join((text or "").split()).casefold()
+
+
+def _distinct_share(key: str, scope: MetricScope, period: Period, field_name: str):
+    names = [
+        normalise_name(v)
+        for v in _jobs(scope)
+        .filter(start_date__range=(period.start, period.end))
+        .values_list(field_name, flat=True)
+    ]
+    names = [n for n in names if n]
+    return _ratio(key, len(set(names)), len(names))
+
+
+@metric("job_type_diversity", "Share of job starts that differ in type", "rate")
+def job_type_diversity(scope: MetricScope, period: Period) -> MetricResult:
+    """Job-type diversity (fidelity item 19, "percent of jobs that are different types"):
+    denominator = job starts in the period (every job, as for Job starts) with a job title;
+    numerator = the number of distinct job types among them, a job's type being its job title
+    compared without regard to case or spacing ("Kitchen assistant" and "kitchen  Assistant"
+    are one type). So 10 jobs of which 3 are "Cleaner" and 7 have other, different titles give
+    8 types / 10 jobs = 80%. The job title is used rather than the occupation group because the
+    nine major groups would cap the figure at 9 / jobs; a reviewer should check near-synonyms.
+    No job starts: no value."""
+    return _distinct_share("job_type_diversity", scope, period, "job_title")
+
+
+@metric("employer_diversity", "Share of job starts with different employers", "rate")
+def employer_diversity(scope: MetricScope, period: Period) -> MetricResult:
+    """Employer diversity (fidelity item 20, "percent of jobs with different employers"):
+    denominator = job starts in the period (every job, as for Job starts) with an employer
+    recorded; numerator = the number of distinct employers among them, names compared without
+    regard to case or spacing ("Riverside Cafe" and " riverside  cafe" are one employer). Two
+    people hired by the same employer, or one person's two jobs there, count one employer.
+    No job starts: no value."""
+    return _distinct_share("employer_diversity", scope, period, "employer")
+
+
+IN_WORK_SUPPORT_DAYS = 3
+
+
+@metric(
+    "in_work_support_within_3_days",
+    "Share of job starts with in-work support within 3 days",
+    "rate",
+)
+def in_work_support_within_3_days(scope: MetricScope, period: Period) -> MetricResult:
+    """In-work support timing (fidelity item 23, the "within 3 days after the start" contact):
+    denominator = job starts in the period whose 3-day window (start date to start date + 3
+    days) has ended by today; numerator = those of them for which an in-work support contact
+    (Activity of kind "in_work_support") is recorded for the same episode (the person's
+    referral, since contacts are logged per person, not per job) dated on the start day or up
+    to 3 days after it. A contact before the start does not count; a contact after the
+    period's end but inside the window does. A person's two jobs are judged separately, and
+    one contact counts for every job whose window it falls in. Job starts whose window is not
+    over yet are left out of both counts."""
+    last = min(period.end, timezone.localdate() - timedelta(days=IN_WORK_SUPPORT_DAYS))
+    if last < period.start:
+        return MetricResult("in_work_support_within_3_days", None, 0, 0)
+    jobs = list(
+        _jobs(scope)
+        .filter(start_date__range=(period.start, last))
+        .values_list("episode_id", "start_date")
+    )
+    contacts: dict[int, list[date]] = {}
+    if jobs:
+        for episode_id, day in Activity.objects.filter(
+            kind=ActivityKind.IN_WORK_SUPPORT,
+            episode_id__in={e for e, _ in jobs},
+            date__range=(period.start, last + timedelta(days=IN_WORK_SUPPORT_DAYS)),
+        ).values_list("episode_id", "date"):
+            contacts.setdefault(episode_id, []).append(day)
+    window = timedelta(days=IN_WORK_SUPPORT_DAYS)
+    num = sum(
+        1
+        for episode_id, start in jobs
+        if any(start <= day <= start + window for day in contacts.get(episode_id, ()))
+    )
+    return _ratio("in_work_support_within_3_days", num, len(jobs))
+
+
+@metric(
+    "employer_contacts_matching_preferences",
+    "Share of employer contacts matching the person's preferences",
+    "rate",
+)
+def employer_contacts_matching_preferences(scope: MetricScope, period: Period) -> MetricResult:
+    """Employer contacts matching preferences (fidelity item 16): denominator = employer
+    contacts (face to face or not) with a date in the period for which the specialist recorded
+    whether the job fits the person's stated preferences (``matches_preferences`` yes or no;
+    contacts left blank are not counted either way); numerator = those recorded as fitting.
+    Attributed like the other activity metrics (to the specialist who made the contact)."""
+    qs = _activities(scope).filter(
+        kind=ActivityKind.EMPLOYER_CONTACT,
+        date__range=(period.start, period.end),
+        matches_preferences__isnull=False,
+    )
+    den = qs.count()
+    num = qs.filter(matches_preferences=True).count()
+    return _ratio("employer_contacts_matching_preferences", num, den)
+
+
+def specialist_fte_on(scope: MetricScope, day: date) -> Decimal:
+    """Full-time-equivalent specialists in post on ``day``: the sum of the FTE of specialist
+    memberships in the scope that started on or before it (or have no start date) and end on
+    or after it (or have no end date; the end date is the last day in post)."""
+    return sum(
+        _specialist_memberships(scope).active(on=day).values_list("fte", flat=True), Decimal("0")
+    )
+
+
+@metric("caseload_per_specialist_fte", "Active caseload per full-time specialist", "per_fte")
+def caseload_per_specialist_fte(scope: MetricScope, period: Period) -> MetricResult:
+    """Active caseload per full-time specialist (fidelity item 1): taken on one day, the
+    period's last day (or today, if the period ends later): numerator = the active caseload on
+    that day (distinct people, see Active caseload, with a one-day period); denominator = the
+    full-time-equivalent specialists in post on that day (the sum of their FTE). No specialist
+    in post: no value."""
+    day = max(min(period.end, timezone.localdate()), period.start)
+    num = active_caseload(scope, Period(day, day)).value
+    den = specialist_fte_on(scope, day)
+    value = float(Decimal(num) / den) if den else None
+    return MetricResult("caseload_per_specialist_fte", value, num, float(den))
 
 
 def _per_specialist_week(key: str, scope: MetricScope, period: Period, q: Q) -> MetricResult:

@@ -18,6 +18,7 @@ CASES = {
     # item: [(figure, score), ...] on both sides of every boundary
     1: [(20, 5), (20.01, 4), (21, 4), (25, 4), (26, 3), (30, 3), (31, 2), (40, 2), (41, 1)],
     15: [(30, 5), (31, 4), (60, 4), (61, 3), (150, 3), (151, 2), (270, 2), (271, 1)],
+    16: [(100, 5), (90, 5), (89.9, 4), (75, 4), (74.9, 3), (50, 3), (49.9, 2), (25, 2), (24.9, 1)],
     17: [(6, 5), (5.9, 4), (5, 4), (4.9, 3), (4, 3), (3.9, 2), (2, 2), (1.9, 1)],
     19: [(85, 5), (84.9, 4), (70, 4), (69.9, 3), (60, 3), (59.9, 2), (50, 2), (49.9, 1)],
     20: [(100, 5), (85, 5), (84, 4), (70, 4), (69, 3), (60, 3), (59, 2), (50, 2), (49, 1)],
@@ -117,17 +118,16 @@ def test_attached_evidence_keeps_the_suggestion_beside_the_reviewers_decision(
 
 
 @pytest.mark.django_db
-def test_items_outcomes_cannot_measure_yet_say_so_rather_than_guess(review):
-    evidence = evidence_for_review(review)
-    assert {1, 15, 17, 21} <= {n for n, ev in evidence.items() if ev.available}
+def test_every_measurable_item_but_community_time_comes_from_the_metrics(review):
     from ipsworks.outcomes.metrics import REGISTRY
 
-    missing = [n for n in (19, 20, 23, 24) if evidence[n].metric not in REGISTRY]
-    assert missing, "outcomes now offers these figures: update this test"
-    for number in missing:
-        assert not evidence[number].available
-        assert evidence[number].suggested is None
-        assert "not yet available" in evidence[number].detail
+    evidence = evidence_for_review(review)
+    for number in (1, 15, 16, 17, 19, 20, 21, 23):
+        assert evidence[number].available, number
+        assert evidence[number].metric in REGISTRY, number
+    community = evidence[24]
+    assert not community.available and community.suggested is None
+    assert community.detail.startswith("Not available from the records")
 
 
 @given(
