@@ -1,0 +1,89 @@
+"""A crawl of every URL pattern as every demo role: never a server error, and a site's pages
+are "not found" for staff of another site."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "berkshire.es1",
+    "berkshire.tl",
+    "berkshire.im",
+    "programme.manager",
+    "reviewer",
+    "evaluator",
+    "commissioner",
+    "admin",
+]
+SLUG_NAMES = {"slug", "site", "site_slug"}
+
+
+def patterns(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if str(entry.pattern).startswith("admin/"):
+                continue
+            yield from patterns(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry
+
+
+def concrete_paths(site_slug):
+    """Paths for every pattern with no parameters or only a site slug."""
+    out = []
+    for route, entry in patterns():
+        converters = entry.pattern.converters if hasattr(entry.pattern, "converters") else {}
+        names = set(converters)
+        if route.startswith("^") or "(?P" in route:
+            continue
+        if not names:
+            out.append("/" + route)
+        elif names <= SLUG_NAMES and len(names) == 1:
+            (name,) = names
+            path = route
+            for conv in ("slug", "str"):
+                path = path.replace(f"<{conv}:{name}>", site_slug)
+            out.append("/" + path)
+    return sorted(set(out))
+
+
+def test_the_crawl_covers_every_app():
+    paths = concrete_paths("berkshire")
+    for app in ["caseload", "returns", "outcomes", "fidelity", "evaluation", "funding"]:
+        assert any(p.startswith(f"/{app}/") for p in paths), app
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_no_page_gives_a_server_error_to_any_role(demo, client, username):
+    client.force_login(demo.users[username])
+    failures = []
+    for path in concrete_paths("berkshire") + concrete_paths("bradford"):
+        status = client.get(path).status_code
+        if status >= 500 or status not in {200, 302, 400, 403, 404, 405}:
+            failures.append((path, status))
+    assert not failures
+
+
+@pytest.mark.parametrize("username", ["berkshire.es1", "berkshire.tl", "berkshire.im"])
+def test_another_sites_pages_are_not_found_for_site_staff(demo, client, username):
+    client.force_login(demo.users[username])
+    leaks, checked = [], []
+    for route, entry in patterns():
+        names = set(getattr(entry.pattern, "converters", {}))
+        if len(names) != 1 or not names <= SLUG_NAMES:
+            continue
+        (name,) = names
+        path = "/" + route.replace(f"<slug:{name}>", "bradford").replace(
+            f"<str:{name}>", "bradford"
+        )
+        own = "/" + route.replace(f"<slug:{name}>", "berkshire").replace(
+            f"<str:{name}>", "berkshire"
+        )
+        checked.append(path)
+        other_status = client.get(path).status_code
+        if other_status not in {404, 405}:
+            leaks.append((path, other_status, "own site:", client.get(own).status_code))
+    assert len(checked) >= 5
+    assert not leaks
