@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass
 from datetime import timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
 from .scoring import suggest_score
 
 
@@ -47,12 +49,13 @@ def _fmt(value: float, places: int = 1) -> str:
 
 def _caseload_per_fte(m, scope, period):
     r = m.compute("caseload_per_specialist_fte", scope=scope, period=period)
+    day = max(min(period.end, timezone.localdate()), period.start)  # the day the metric uses
     if r.value is None:
-        return None, None, "No specialist was in post on the last day of the period."
+        return None, None, f"No specialist was in post on {day:%d %b %Y}."
     if not r.numerator:
-        return None, 0, f"No one was on the active caseload on {period.end:%d %b %Y}."
+        return None, 0, f"No one was on the active caseload on {day:%d %b %Y}."
     detail = (
-        f"{r.numerator} people on the active caseload on {period.end:%d %b %Y}, "
+        f"{r.numerator} people on the active caseload on {day:%d %b %Y}, "
         f"{_fmt(r.denominator, 2)} full-time-equivalent specialists in post"
     )
     return r.value, r.numerator, detail

@@ -181,3 +181,20 @@ def test_community_time_is_not_available_from_the_records(records, review):
     assert not ev.available and ev.suggested is None and ev.figure is None
     assert ev.detail.startswith("Not available from the records")
     assert "scheduled time" in ev.detail
+
+
+def test_the_consensus_screen_shows_figure_numbers_suggestion_and_what_is_not_recorded(
+    client, records, review, reviewers
+):
+    from ipsworks.fidelity import services
+
+    records.jobs(["Cleaner", "Barista", "cleaner ", "Gardener"], field="job_title")
+    services.attach_evidence(actor=reviewers[0], review=review)
+    client.force_login(reviewers[0])
+    page = " ".join(
+        client.get(f"/fidelity/reviews/{review.pk}/consensus/").content.decode().split()
+    )
+    assert "75% of jobs that differ in type" in page
+    assert "3 different job titles among 4 job starts" in page
+    assert "Suggests <strong>4</strong>" in page
+    assert "Not available from the records" in page
