@@ -1,6 +1,8 @@
 """Reading caseload records. Every case-level query goes through ``scoped_cases``.
 
-Counting rule for the supervision figures (:func:`activity_counts_by_specialist_week`):
+Counting rule for the supervision figures (:func:`activity_counts_by_specialist_week`). The
+activity counts come from the one definition in
+``ipsworks.outcomes.metrics.activity_counts_by_specialist_week``; this module adds job starts:
 
 - an activity counts for the specialist who did the work (``Activity.specialist``), or for the
   episode's specialist when that is blank, in the week (Monday to Sunday) of its date;
@@ -11,8 +13,6 @@ Counting rule for the supervision figures (:func:`activity_counts_by_specialist_
   job start counts (second and later jobs too);
 - the caseload size of a specialist on a day is the number of their referral episodes open on
   that day (referred on or before it, not discharged before it).
-
-The outcomes app builds its per-specialist-per-week metric on this selector.
 """
 
 from __future__ import annotations
@@ -310,26 +310,17 @@ def activity_counts_by_specialist_week(
     """Applications, employer contacts, interviews and job starts per (specialist id, Monday)
     for dates from `start` to `end` inclusive (two queries). With `user`, only the records the
     user may see are counted; without, the whole site is counted (aggregate figures only)."""
+    from ipsworks.outcomes.metrics import activity_counts_by_specialist_week as weekly_activity
+
     counts: dict[tuple[int | None, date], WeekCounts] = {}
-    acts = (
-        _restrict(Activity.objects.filter(site=site, date__range=(start, end)), user)
-        .annotate(week=TruncWeek("date"), who=Coalesce("specialist_id", "episode__specialist_id"))
-        .order_by()
-        .values("who", "week")
-        .annotate(
-            applications=Count("pk", filter=Q(kind=ActivityKind.APPLICATION)),
-            contacts=Count("pk", filter=Q(kind=ActivityKind.EMPLOYER_CONTACT)),
-            f2f=Count("pk", filter=Q(kind=ActivityKind.EMPLOYER_CONTACT, face_to_face=True)),
-            interviews=Count("pk", filter=Q(kind=ActivityKind.EMPLOYER_INTERVIEW)),
+    activities = _restrict(Activity.objects.filter(site=site, date__range=(start, end)), user)
+    for key, row in weekly_activity(activities).items():
+        counts[key] = WeekCounts(
+            applications=row["applications"],
+            employer_contacts=row["employer_contacts"],
+            face_to_face_employer_contacts=row["face_to_face_employer_contacts"],
+            interviews=row["interviews"],
         )
-    )
-    for row in acts:
-        key = (row["who"], _as_day(row["week"]))
-        c = counts.setdefault(key, WeekCounts())
-        c.applications += row["applications"]
-        c.employer_contacts += row["contacts"]
-        c.face_to_face_employer_contacts += row["f2f"]
-        c.interviews += row["interviews"]
     jobs = (
         _restrict(Job.objects.filter(site=site, start_date__range=(start, end)), user)
         .annotate(week=TruncWeek("start_date"), who=F("episode__specialist_id"))

@@ -677,7 +677,8 @@ def activity_counts_by_specialist_week(activities: QuerySet[Activity]) -> dict:
     counts for the specialist who did the work, or the episode's specialist when that is
     blank, in the Monday-to-Sunday week of its date: the same attribution as the
     ``*_per_specialist_week`` metrics. Returns {(specialist_id, monday): {"applications": n,
-    "employer_contacts": n, "face_to_face_employer_contacts": n}}.
+    "employer_contacts": n, "face_to_face_employer_contacts": n, "interviews": n}}
+    (interviews: interviews or meetings with an employer).
     """
     from django.db.models import Count
     from django.db.models.functions import Coalesce
@@ -692,6 +693,7 @@ def activity_counts_by_specialist_week(activities: QuerySet[Activity]) -> dict:
             face_to_face_employer_contacts=Count(
                 "pk", filter=Q(kind=ActivityKind.EMPLOYER_CONTACT, face_to_face=True)
             ),
+            interviews=Count("pk", filter=Q(kind=ActivityKind.EMPLOYER_INTERVIEW)),
         )
     )
     out: dict = {}
@@ -699,7 +701,12 @@ def activity_counts_by_specialist_week(activities: QuerySet[Activity]) -> dict:
         monday = row["date"] - timedelta(days=row["date"].weekday())
         counts = out.setdefault(
             (row["who"], monday),
-            {"applications": 0, "employer_contacts": 0, "face_to_face_employer_contacts": 0},
+            {
+                "applications": 0,
+                "employer_contacts": 0,
+                "face_to_face_employer_contacts": 0,
+                "interviews": 0,
+            },
         )
         for key in counts:
             counts[key] += row[key]
