@@ -35,15 +35,21 @@ class Command(BaseCommand):
         self.stdout.write(f"Creating the demo database at {path}")
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Loading the demo programme 'Making IPS Work' (synthetic records)")
-        load_demo(seed=seed, stdout=self.stdout)
+        ctx = load_demo(seed=seed, stdout=self.stdout)
 
         url = f"http://127.0.0.1:{port}/"
         self.stdout.write("")
         self.stdout.write(f"ipsworks demo: {url}")
         self.stdout.write(f"Every demo account's password is: {DEMO_PASSWORD}")
         self.stdout.write("Programme accounts: " + ", ".join(u for u, _ in PROGRAMME_ACCOUNTS))
+        listed = {u for u, _ in PROGRAMME_ACCOUNTS}
         for slug, name, *_ in SITES:
-            self.stdout.write(f"  {name}: {slug}.im, {slug}.tl, {slug}.es1, {slug}.es2")
+            accounts = [f"{slug}.im", f"{slug}.tl", f"{slug}.es1", f"{slug}.es2"]
+            listed.update(accounts)
+            self.stdout.write(f"  {name}: {', '.join(accounts)}")
+        others = sorted(set(ctx.users) - listed)
+        if others:
+            self.stdout.write("Other demo accounts: " + ", ".join(others))
         if no_serve:
             return
         self.stdout.write("")
