@@ -29,8 +29,10 @@ COPIES = [
 REMOTE_FONT_FACE = re.compile(r"@font-face\{[^}]*url\(https?://[^}]*\}")
 
 
-def strip_remote_fonts(css: str) -> str:
-    return REMOTE_FONT_FACE.sub("", css)
+def adapt_css(css: str) -> str:
+    """Leave out the remote fonts, and point the icons at the copied assets folder beside the
+    stylesheet (the compiled CSS expects them at the site root, /assets/)."""
+    return REMOTE_FONT_FACE.sub("", css).replace("url(/assets/", "url(assets/")
 
 
 def copy_assets() -> list[Path]:
@@ -44,7 +46,7 @@ def copy_assets() -> list[Path]:
         if src.is_dir():
             shutil.copytree(src, dst, dirs_exist_ok=True)
         elif dst.suffix == ".css":
-            dst.write_text(strip_remote_fonts(src.read_text(encoding="utf-8")), encoding="utf-8")
+            dst.write_text(adapt_css(src.read_text(encoding="utf-8")), encoding="utf-8")
         else:
             shutil.copy2(src, dst)
         copied.append(dst)
