@@ -60,7 +60,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
@@ -492,16 +492,7 @@ def add_episode(
         assign_errors,
     )
     last_close = service_user.episodes.aggregate(last=Max("discharge_date"))["last"]
-    if referral_date and last_close and referral_date < last_close:
-        errors = rules.merge(
-            errors,
-            {
-                "referral_date": [
-                    f"The new referral date ({rules.day(referral_date)}) is before the previous "
-                    f"referral was closed ({rules.day(last_close)})."
-                ]
-            },
-        )
+    errors = rules.merge(errors, _after_last_close(referral_date, last_close))
     _invalid(errors)
     episode = Episode(
         service_user=service_user,
@@ -1127,3 +1118,709 @@ def recheck_minimum_wage(*, actor, site: Site | None = None) -> int:
         )
         _changed(Job, job.site, [job.start_date])
     return changed
+
+
+# --------------------------------------------------------------------------------------------
+# Bulk writes (the monthly returns import)
+
+
+def records_fingerprint(*, site: Site) -> str:
+    """A short fingerprint of the site's case records, in four aggregate queries.
+
+    Any service write changes it: a new or removed record changes the count or the highest id,
+    and every change bumps a ``version`` (so its sum) and ``updated_at``. The returns preview
+    stores it; :func:`bulk_apply` refuses to apply when it has moved on."""
+    parts = []
+    for model in (ServiceUser, Episode, Activity, Job):
+        agg = model._default_manager.filter(site=site).aggregate(
+            n=models.Count("id"),
+            top=Max("id"),
+            versions=models.Sum("version"),
+            latest=Max("updated_at"),
+        )
+        latest = agg["latest"].isoformat() if agg["latest"] else "-"
+        parts.append(f"{agg['n']}:{agg['top'] or 0}:{agg['versions'] or 0}:{latest}")
+    return "|".join(parts)
+
+
+class RecordsChangedError(ValidationError):
+    """The site's records changed after the file was checked (see :func:`records_fingerprint`)."""
+
+
+class PendingRecord:
+    """A record queued by :class:`BulkWriter`; ``pk`` is set once it is written."""
+
+    __slots__ = ("pk",)
+
+    def __init__(self) -> None:
+        self.pk: int | None = None
+
+
+RecordRef = int | PendingRecord
+
+
+def _pk(ref: RecordRef | None) -> int | None:
+    return ref.pk if isinstance(ref, PendingRecord) else ref
+
+
+def _key(ref: RecordRef | None):
+    """A dictionary key for a record: its pk once written, else the pending reference."""
+    if isinstance(ref, PendingRecord) and ref.pk is not None:
+        return ref.pk
+    return ref
+
+
+_ENCODER = None
+
+
+def _json_value(value):
+    global _ENCODER
+    if value is None or isinstance(value, bool | int | str | float):
+        return value
+    if _ENCODER is None:
+        from django.core.serializers.json import DjangoJSONEncoder
+
+        _ENCODER = DjangoJSONEncoder()
+    return _ENCODER.default(value)
+
+
+_SNAPSHOT_FIELDS: dict[type, list] = {}
+
+
+def _fast_snapshot(instance: models.Model) -> dict[str, Any]:
+    """The same dict as :func:`ipsworks.audit.services.snapshot`, without a JSON round trip."""
+    model = type(instance)
+    fields = _SNAPSHOT_FIELDS.get(model)
+    if fields is None:
+        fields = _SNAPSHOT_FIELDS[model] = list(model._meta.concrete_fields)
+    return {f.attname: _json_value(f.value_from_object(instance)) for f in fields}
+
+
+def _bulk_insert(model, fields: list[str], rows: list[tuple], *, batch_size: int, returning: bool):
+    """Insert `rows` (values in the order of `fields`) with multi-row INSERT statements and
+    return the new primary keys in order (``returning=True``). The same SQL ``bulk_create``
+    sends, without building a model instance and a compiler per row: values are prepared with
+    each field's own ``get_db_prep_save``."""
+    connection = connections[model._default_manager.db]
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in columns)})"
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    tail = f" RETURNING {quote(meta.pk.column)}" if returning else ""
+    limit = connection.features.max_query_params
+    size = min(batch_size, limit // len(columns)) if limit else batch_size
+    preps = [
+        (lambda v, f=f: f.get_db_prep_save(v, connection))
+        if not isinstance(f, models.CharField | models.BooleanField | models.IntegerField)
+        else None
+        for f in columns
+    ]
+    pks: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            params = [
+                value if prep is None else prep(value)
+                for row in chunk
+                for value, prep in zip(row, preps, strict=True)
+            ]
+            cursor.execute(f"{head} VALUES {', '.join([one] * len(chunk))}{tail}", params)
+            if returning:
+                pks += [r[0] for r in cursor.fetchall()]
+    return pks
+
+
+def _insert_objects(model, objs: list, *, batch_size: int) -> None:
+    """Insert new model instances (auto fields already filled in by the caller); sets pk."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    rows = [tuple(getattr(o, f.attname) for f in fields) for o in objs]
+    pks = _bulk_insert(model, [f.name for f in fields], rows, batch_size=batch_size, returning=True)
+    for obj, pk in zip(objs, pks, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+
+
+AUDIT_FIELDS = [
+    "at",
+    "actor",
+    "actor_label",
+    "action",
+    "event",
+    "entity",
+    "entity_id",
+    "site",
+    "summary",
+    "before",
+    "after",
+]
+ACTIVITY_INSERT = [
+    "episode",
+    "site",
+    "kind",
+    "date",
+    "face_to_face",
+    "matches_preferences",
+    "specialist",
+    "employer",
+    "version",
+    "created_at",
+    "updated_at",
+]
+
+
+@dataclass(slots=True)
+class _NewEpisode:
+    person: PendingRecord | int
+    person_obj: ServiceUser | None
+    ref: PendingRecord
+    obj: Episode
+
+
+class BulkWriter:
+    """Queues caseload writes for one site and writes them with ``bulk_create``/``bulk_update``
+    every ``batch_size`` records. Obtained from :func:`bulk_apply`; do not build one yourself.
+
+    Each method takes what the per-record services take, applies the checks the services make
+    beyond :mod:`ipsworks.caseload.rules` (which the caller has already run on every row:
+    the returns importer does), and raises ``ValidationError`` for the row, before anything of
+    the row is queued. Memory is bounded by ``batch_size`` plus a few small per-site maps."""
+
+    def __init__(self, *, actor, site: Site, batch_size: int, note: str):
+        self.actor = actor
+        self.site = site
+        self.batch_size = batch_size
+        self.note = note
+        self.now = timezone.now()
+        self.now_json = _json_value(self.now)
+        self.actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+        self.actor_label = getattr(actor, "username", "") or "system"
+        self.wages = WageTable.load()
+        self.actor_is_specialist = _is_specialist_at(actor, site)
+        # The team of each specialist at the site (their latest membership), as _assignment.
+        self.specialist_team: dict[int, int | None] = {}
+        for user_id, team_id in (
+            Membership.objects.filter(role=Role.SPECIALIST, site=site)
+            .order_by("user_id", "-start_date", "-id")
+            .values_list("user_id", "team_id")
+        ):
+            self.specialist_team.setdefault(user_id, team_id)
+        # Per person: age band (jobs' minimum wage) and latest discharge (new referrals).
+        self.age_band: dict[int, str] = dict(
+            ServiceUser.objects.filter(site=site).values_list("id", "age_band")
+        )
+        self.last_close: dict[Any, date] = {
+            row["service_user_id"]: row["last"]
+            for row in Episode.objects.filter(site=site, discharge_date__isnull=False)
+            .values("service_user_id")
+            .annotate(last=Max("discharge_date"))
+        }
+        self.dates: set[date] = set()
+        self.counts: Counter = Counter()
+        self._people: list[tuple[PendingRecord, ServiceUser]] = []
+        self._episodes: list[_NewEpisode] = []
+        self._episode_changes: dict[int, dict[str, Any]] = {}
+        self._activities: list[tuple[RecordRef, str, date, int]] = []
+        self._jobs: list[tuple[RecordRef, Job]] = []
+        self._job_changes: dict[int, dict[str, Any]] = {}
+        # A cache for one flush: episode pk -> (person pk, person's ID, specialist pk).
+        self._episode_people: dict[int, tuple[int, str, int | None]] = {}
+        self._pending = 0
+
+    # -- queueing ------------------------------------------------------------------------------
+
+    def _queued(self, n: int = 1) -> None:
+        self._pending += n
+        if self._pending >= self.batch_size:
+            self.flush()
+
+    def new_episode(
+        self,
+        *,
+        service_user: RecordRef | None,
+        reference: str,
+        referral_date: date,
+        specialist_id: int | None = None,
+        referral_source: str = "",
+        employment_status: str = EmploymentStatus.OUT_OF_WORK,
+        profile_started: date | None = None,
+        discharge_date: date | None = None,
+        discharge_reason: str = "",
+    ) -> tuple[RecordRef, PendingRecord]:
+        """A referral: of a new person (``service_user=None``, as :func:`refer_service_user`) or
+        of a known one (as :func:`add_episode`), discharged at once when a discharge is given
+        (as :func:`discharge_episode`). Returns (person, episode) references."""
+        if specialist_id is None and self.actor_is_specialist:
+            specialist_id = self.actor.pk
+        errors: rules.Errors = {}
+        if specialist_id is not None and specialist_id not in self.specialist_team:
+            errors["specialist"] = [
+                f"This specialist is not an employment specialist at {self.site.name}."
+            ]
+        key = _key(service_user)
+        last_close = self.last_close.get(key) if service_user is not None else None
+        errors = rules.merge(errors, _after_last_close(referral_date, last_close))
+        discharged = bool(discharge_date or discharge_reason)
+        if discharged:
+            errors = rules.merge(
+                errors,
+                rules.check_discharge(
+                    referral_date=referral_date,
+                    profile_started=profile_started,
+                    discharge_date=discharge_date,
+                    discharge_reason=discharge_reason or "",
+                    today=_today(),
+                ),
+            )
+        _invalid(errors)
+        person_obj = None
+        if service_user is None:
+            person_ref: RecordRef = PendingRecord()
+            person_obj = ServiceUser(
+                site=self.site,
+                reference=(reference or "").strip(),
+                created_at=self.now,
+                updated_at=self.now,
+            )
+            self._people.append((person_ref, person_obj))
+        else:
+            person_ref = service_user
+        episode = Episode(
+            site=self.site,
+            referral_date=referral_date,
+            referral_source=referral_source or "",
+            team_id=self.specialist_team.get(specialist_id) if specialist_id else None,
+            specialist_id=specialist_id,
+            employment_status=employment_status or EmploymentStatus.OUT_OF_WORK,
+            profile_started=profile_started,
+            created_at=self.now,
+            updated_at=self.now,
+        )
+        if discharged:
+            episode.discharge_date = discharge_date
+            episode.discharge_reason = discharge_reason or ""
+            episode.version = 2  # created, then discharged: as the per-record services leave it
+            self.last_close[_key(person_ref)] = discharge_date
+        ref = PendingRecord()
+        episode._reference = (reference or "").strip()
+        self._episodes.append(_NewEpisode(person_ref, person_obj, ref, episode))
+        self.dates.update(d for d in (referral_date, profile_started, discharge_date) if d)
+        self._queued(2 if person_obj else 1)
+        return person_ref, ref
+
+    def update_episode(self, *, episode_id: int, changes: Mapping[str, Any]) -> None:
+        """Correct fields of an existing referral (as :func:`update_episode`; ``specialist``
+        given as a user id)."""
+        unknown = set(changes) - EPISODE_FIELDS
+        if unknown:
+            raise ValueError(f"update_episode cannot change {sorted(unknown)}")
+        spec = changes.get("specialist")
+        if spec is not None and _pk(spec) not in self.specialist_team:
+            raise ValidationError(
+                {
+                    "specialist": [
+                        f"This specialist is not an employment specialist at {self.site.name}."
+                    ]
+                }
+            )
+        self._episode_changes.setdefault(episode_id, {}).update(changes)
+        self._queued()
+
+    def add_activities(self, *, episode: RecordRef, kind: str, day: date, number: int) -> None:
+        """`number` activities of `kind` on `day` (as :func:`record_activity` each)."""
+        if kind not in ActivityKind.values:
+            raise ValidationError({"kind": ["Choose what kind of activity this was."]})
+        if number <= 0:
+            return
+        self._activities.append((episode, kind, day, number))
+        self.dates.add(day)
+        self._queued(number)
+
+    def new_job(
+        self,
+        *,
+        episode: RecordRef,
+        start_date: date,
+        employer: str,
+        job_title: str,
+        hours_per_week: Decimal,
+        hourly_pay: Decimal,
+        occupation_group: str = "",
+        end_date: date | None = None,
+        end_reason: str = "",
+    ) -> None:
+        """A job start (as :func:`record_job_start`; the minimum wage is decided from the
+        person's age band with the table loaded once)."""
+        job = Job(
+            site=self.site,
+            start_date=start_date,
+            employer=(employer or "").strip(),
+            job_title=(job_title or "").strip(),
+            occupation_group=occupation_group or "",
+            hours_per_week=Decimal(_to_decimal(hours_per_week)),
+            hourly_pay=Decimal(_to_decimal(hourly_pay)),
+            open_to_anyone=True,
+            end_date=end_date,
+            end_reason=end_reason or "",
+            created_at=self.now,
+            updated_at=self.now,
+        )
+        self._jobs.append((episode, job))
+        self.dates.update(d for d in (start_date, end_date) if d)
+        self._queued()
+
+    def update_job(self, *, job_id: int, changes: Mapping[str, Any]) -> None:
+        """Correct an existing job (as :func:`update_job`)."""
+        unknown = set(changes) - JOB_FIELDS
+        if unknown:
+            raise ValueError(f"update_job cannot change {sorted(unknown)}")
+        self._job_changes.setdefault(job_id, {}).update(changes)
+        self._queued()
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def _event(self, *, action, event, entity, pk, summary, before=None, after=None) -> tuple:
+        """One audit row (values in AUDIT_FIELDS order)."""
+        self.counts[event] += 1
+        return (
+            self.now,
+            self.actor_id,
+            self.actor_label,
+            action,
+            event,
+            entity,
+            str(pk),
+            self.site.pk,
+            (summary + self.note)[:500],
+            before,
+            after,
+        )
+
+    def flush(self) -> None:
+        """Write everything queued (a few bulk statements per kind of record)."""
+        size = self.batch_size
+        audit: list[tuple] = []
+        if self._people:
+            _insert_objects(ServiceUser, [p for _r, p in self._people], batch_size=size)
+            for ref, person in self._people:
+                ref.pk = person.pk
+                if ref in self.last_close:
+                    self.last_close[person.pk] = self.last_close.pop(ref)
+        if self._episodes:
+            for item in self._episodes:
+                item.obj.service_user_id = _pk(item.person)
+            _insert_objects(Episode, [i.obj for i in self._episodes], batch_size=size)
+            for item in self._episodes:
+                item.ref.pk = item.obj.pk
+                ep = item.obj
+                self._episode_people[ep.pk] = (ep.service_user_id, ep._reference, ep.specialist_id)
+                after_episode = _fast_snapshot(ep)
+                if item.person_obj is not None:
+                    audit.append(
+                        self._event(
+                            action=AuditEvent.Action.CREATE,
+                            event="caseload.referred",
+                            entity=Episode._meta.label,
+                            pk=ep.pk,
+                            summary=f"Referred {ep._reference} on {rules.day(ep.referral_date)}",
+                            after={
+                                "service_user": _fast_snapshot(item.person_obj),
+                                "episode": after_episode,
+                            },
+                        )
+                    )
+                else:
+                    audit.append(
+                        self._event(
+                            action=AuditEvent.Action.CREATE,
+                            event="caseload.re_referred",
+                            entity=Episode._meta.label,
+                            pk=ep.pk,
+                            summary=f"New referral for {ep._reference} on "
+                            f"{rules.day(ep.referral_date)}",
+                            after=after_episode,
+                        )
+                    )
+        if self._episode_changes:
+            audit += self._flush_episode_changes()
+        if self._activities:
+            audit += self._flush_activities()
+        if self._jobs:
+            audit += self._flush_jobs()
+        if self._job_changes:
+            audit += self._flush_job_changes()
+        _bulk_insert(AuditEvent, AUDIT_FIELDS, audit, batch_size=size, returning=False)
+        self._people.clear()
+        self._episodes.clear()
+        self._episode_people.clear()
+        self._pending = 0
+
+    def _references(self, episode_ids) -> None:
+        missing = [pk for pk in episode_ids if pk not in self._episode_people]
+        for start in range(0, len(missing), 900):
+            for pk, person, reference, band, spec in Episode.objects.filter(
+                pk__in=missing[start : start + 900]
+            ).values_list(
+                "id",
+                "service_user_id",
+                "service_user__reference",
+                "service_user__age_band",
+                "specialist_id",
+            ):
+                self._episode_people[pk] = (person, reference, spec)
+                self.age_band.setdefault(person, band)
+
+    def _flush_episode_changes(self) -> list[tuple]:
+        changes, self._episode_changes = self._episode_changes, {}
+        audit = []
+        rows = []
+        ids = list(changes)
+        for start in range(0, len(ids), 900):
+            rows += list(Episode.objects.filter(site=self.site, pk__in=ids[start : start + 900]))
+        if len(rows) != len(ids):
+            raise ValidationError("A referral in the file is no longer in ipsworks.")
+        for current in rows:
+            before = _fast_snapshot(current)
+            for name, value in changes[current.pk].items():
+                if name in {"referral_source", "discharge_reason", "employment_status"}:
+                    value = (value or "").strip()
+                if name == "employment_status" and not value:
+                    value = EmploymentStatus.OUT_OF_WORK
+                if name == "specialist":
+                    current.specialist_id = _pk(value)
+                    continue
+                if name == "team":
+                    current.team_id = _pk(value)
+                    continue
+                setattr(current, name, value)
+            if ("specialist" in changes[current.pk] or "team" in changes[current.pk]) and (
+                current.team_id is None and current.specialist_id is not None
+            ):
+                current.team_id = self.specialist_team.get(current.specialist_id)
+            current.version = (current.version or 0) + 1
+            current.updated_at = self.now
+            after = _fast_snapshot(current)
+            self.dates.update(
+                d
+                for d in (
+                    _as_date(before["referral_date"]),
+                    _as_date(before["profile_started"]),
+                    _as_date(before["discharge_date"]),
+                    current.referral_date,
+                    current.profile_started,
+                    current.discharge_date,
+                )
+                if d
+            )
+            self._references([current.pk])
+            reference = self._episode_people[current.pk][1]
+            audit.append(
+                self._event(
+                    action=AuditEvent.Action.UPDATE,
+                    event="caseload.episode_changed",
+                    entity=Episode._meta.label,
+                    pk=current.pk,
+                    summary=f"Changed {', '.join(changed_fields(before, after)) or 'nothing'} "
+                    f"in the referral of {reference}",
+                    before=before,
+                    after=after,
+                )
+            )
+        fields = sorted(
+            {"version", "updated_at", "team"} | {n for c in changes.values() for n in c}
+        )
+        Episode.objects.bulk_update(rows, fields, batch_size=self.batch_size)
+        return audit
+
+    def _flush_activities(self) -> list[tuple]:
+        queued, self._activities = self._activities, []
+        self._references(list({_pk(ref) for ref, *_rest in queued}))
+        rows = []
+        for ref, kind, day, number in queued:
+            ep_id = _pk(ref)
+            spec = self.actor.pk if self.actor_is_specialist else self._episode_people[ep_id][2]
+            row = (ep_id, self.site.pk, kind, day, False, None, spec, "", 1, self.now, self.now)
+            rows += [row] * number
+        pks = _bulk_insert(
+            Activity, ACTIVITY_INSERT, rows, batch_size=self.batch_size, returning=True
+        )
+        audit = []
+        labels = dict(ActivityKind.choices)
+        now = self.now_json
+        for pk, (ep_id, site_id, kind, day, _f, _m, spec, _e, _v, _c, _u) in zip(
+            pks, rows, strict=True
+        ):
+            reference = self._episode_people[ep_id][1]
+            audit.append(
+                self._event(
+                    action=AuditEvent.Action.CREATE,
+                    event=ACTIVITY_EVENTS.get(kind, "caseload.activity_logged"),
+                    entity=Activity._meta.label,
+                    pk=pk,
+                    summary=f"{labels[kind]} for {reference} on {rules.day(day)}",
+                    after={
+                        "id": pk,
+                        "version": 1,
+                        "created_at": now,
+                        "updated_at": now,
+                        "episode_id": ep_id,
+                        "site_id": site_id,
+                        "kind": kind,
+                        "date": day.isoformat(),
+                        "face_to_face": False,
+                        "matches_preferences": None,
+                        "specialist_id": spec,
+                        "employer": "",
+                    },
+                )
+            )
+        return audit
+
+    def _flush_jobs(self) -> list[tuple]:
+        queued, self._jobs = self._jobs, []
+        self._references([_pk(ref) for ref, _job in queued])
+        objs = []
+        for ref, job in queued:
+            job.episode_id = _pk(ref)
+            person_id = self._episode_people[job.episode_id][0]
+            decision = self.wages.decide(
+                start_date=job.start_date,
+                age_band=self.age_band.get(person_id, ""),
+                hourly_pay=job.hourly_pay,
+                open_to_anyone=job.open_to_anyone,
+            )
+            job.minimum_wage = decision.minimum_wage
+            job.is_competitive = decision.is_competitive
+            objs.append(job)
+        _insert_objects(Job, objs, batch_size=self.batch_size)
+        return [
+            self._event(
+                action=AuditEvent.Action.CREATE,
+                event="caseload.job_started",
+                entity=Job._meta.label,
+                pk=job.pk,
+                summary=f"{self._episode_people[job.episode_id][1]} started work as "
+                f"{job.job_title} on {rules.day(job.start_date)}",
+                after=_fast_snapshot(job),
+            )
+            for job in objs
+        ]
+
+    def _flush_job_changes(self) -> list[tuple]:
+        changes, self._job_changes = self._job_changes, {}
+        ids = list(changes)
+        rows = []
+        for start in range(0, len(ids), 900):
+            rows += list(Job.objects.filter(site=self.site, pk__in=ids[start : start + 900]))
+        if len(rows) != len(ids):
+            raise ValidationError("A job in the file is no longer in ipsworks.")
+        self._references([j.episode_id for j in rows])
+        audit = []
+        for current in rows:
+            before = _fast_snapshot(current)
+            for name, value in changes[current.pk].items():
+                if name in {"hours_per_week", "hourly_pay"}:
+                    value = _to_decimal(value)
+                elif name in {"employer", "job_title", "occupation_group", "end_reason"}:
+                    value = (value or "").strip()
+                setattr(current, name, value)
+            person_id, reference, _spec = self._episode_people[current.episode_id]
+            decision = self.wages.decide(
+                start_date=current.start_date,
+                age_band=self.age_band.get(person_id, ""),
+                hourly_pay=current.hourly_pay,
+                open_to_anyone=current.open_to_anyone,
+            )
+            current.minimum_wage = decision.minimum_wage
+            current.is_competitive = decision.is_competitive
+            current.version = (current.version or 0) + 1
+            current.updated_at = self.now
+            after = _fast_snapshot(current)
+            ended = not before["end_date"] and after["end_date"]
+            self.dates.update(
+                d
+                for d in (
+                    _as_date(before["start_date"]),
+                    _as_date(before["end_date"]),
+                    current.start_date,
+                    current.end_date,
+                )
+                if d
+            )
+            audit.append(
+                self._event(
+                    action=AuditEvent.Action.UPDATE,
+                    event="caseload.job_ended" if ended else "caseload.job_changed",
+                    entity=Job._meta.label,
+                    pk=current.pk,
+                    summary=f"Changed {', '.join(changed_fields(before, after)) or 'nothing'} "
+                    f"in the job of {reference}",
+                    before=before,
+                    after=after,
+                )
+            )
+        fields = sorted(
+            {"version", "updated_at", "minimum_wage", "is_competitive"}
+            | {n for c in changes.values() for n in c}
+        )
+        Job.objects.bulk_update(rows, fields, batch_size=self.batch_size)
+        return audit
+
+
+def _after_last_close(referral_date: date | None, last_close: date | None) -> rules.Errors:
+    """A new referral may not start before the person's previous referral was closed."""
+    if referral_date and last_close and referral_date < last_close:
+        return {
+            "referral_date": [
+                f"The new referral date ({rules.day(referral_date)}) is before the previous "
+                f"referral was closed ({rules.day(last_close)})."
+            ]
+        }
+    return {}
+
+
+@contextlib.contextmanager
+def bulk_apply(
+    *,
+    actor,
+    site: Site,
+    expected_fingerprint: str | None = None,
+    batch_size: int = 2000,
+    note: str = "",
+) -> Iterator[BulkWriter]:
+    """Apply many changes to one site's records with bulk statements, all or nothing.
+
+    One transaction: an exception escaping the block rolls everything back. Before anything is
+    written, the actor's right to change the site's records is checked and, when
+    ``expected_fingerprint`` is given (from :func:`records_fingerprint` at preview time), the
+    records must not have changed since (:class:`RecordsChangedError` otherwise). Every created
+    or changed record gets its own audit row (bulk-inserted, with before/after like the per-record
+    services; ``note`` is appended to each summary, e.g. the file's hash), and
+    ``records_changed`` is sent once for the site, with every date touched, before the
+    transaction commits (so the outcomes summaries refresh in it)::
+
+        with services.bulk_apply(actor=user, site=site, expected_fingerprint=fp) as writer:
+            person, episode = writer.new_episode(service_user=None, reference="A1", ...)
+            writer.add_activities(episode=episode, kind="application", day=d, number=2)
+        writer.counts  # Counter of audit events written
+    """
+    _require_writer(actor)
+    scope = scope_for(actor)
+    if not (scope.is_superuser or site.pk in scope.case_site_ids):
+        raise CaseloadPermissionError(
+            f"Importing records needs access to every record of {site.name}."
+        )
+    with transaction.atomic():
+        Site.objects.select_for_update().filter(pk=site.pk).first()
+        if expected_fingerprint is not None and records_fingerprint(site=site) != (
+            expected_fingerprint
+        ):
+            raise RecordsChangedError(
+                f"The records of {site.name} changed after this file was checked, so nothing "
+                "was applied. Check the file again to see the changes it would make now."
+            )
+        writer = BulkWriter(actor=actor, site=site, batch_size=batch_size, note=note)
+        yield writer
+        writer.flush()
+        if writer.dates or writer.counts:
+            records_changed.send(sender=ServiceUser, site=site, dates=sorted(writer.dates))

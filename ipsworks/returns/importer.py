@@ -109,6 +109,7 @@ class Report:
     warning_count: int = 0
     changes: list[dict] = field(default_factory=list)
     change_count: int = 0
+    fingerprint: str = ""  # the site's records when checked (caseload.records_fingerprint)
 
     def error(self, text: str) -> None:
         self.error_count += 1
@@ -149,6 +150,7 @@ class Report:
             "warning_count": self.warning_count,
             "changes": self.changes,
             "change_count": self.change_count,
+            "fingerprint": self.fingerprint,
         }
 
     def lines(self) -> list[str]:

@@ -47,6 +47,7 @@ from .selectors import can_lock_returns, can_manage_returns, missing_returns
 log = logging.getLogger(__name__)
 SYSTEM_USERNAME = "ipsworks.system"
 INLINE_MAX_BYTES = getattr(settings, "IPSWORKS_RETURNS_INLINE_BYTES", 512 * 1024)
+BULK_BATCH_SIZE = 2000  # records queued before the bulk path writes them
 
 
 class ReturnsPermissionError(PermissionDenied):
@@ -158,6 +159,49 @@ class CaseloadApplier(importer.Applier):
         caseload.update_job(actor=self.actor, job=job, expected_version=None, values=changes)
 
 
+class BulkCaseloadApplier(importer.Applier):
+    """Queues the importer's changes on a :class:`ipsworks.caseload.services.BulkWriter`, which
+    writes them in bulk (new records come back as pending references, resolved when written)."""
+
+    def __init__(self, writer: caseload.BulkWriter):
+        self.writer = writer
+
+    def new_episode(self, person_id, reference, values):
+        return self.writer.new_episode(
+            service_user=person_id,
+            reference=reference,
+            referral_date=values["referral_date"],
+            specialist_id=values.get("specialist"),
+            referral_source=values.get("referral_source") or "",
+            employment_status=values.get("employment_status") or "out_of_work",
+            profile_started=values.get("profile_started"),
+            discharge_date=values.get("discharge_date"),
+            discharge_reason=values.get("discharge_reason") or "",
+        )
+
+    def update_episode(self, episode_id, changes):
+        self.writer.update_episode(episode_id=episode_id, changes=changes)
+
+    def add_activities(self, episode_id, kind, day, number):
+        self.writer.add_activities(episode=episode_id, kind=kind, day=day, number=number)
+
+    def new_job(self, episode_id, values):
+        self.writer.new_job(
+            episode=episode_id,
+            start_date=values["start_date"],
+            employer=values.get("employer") or "",
+            job_title=values.get("job_title") or "",
+            hours_per_week=values.get("hours_per_week"),
+            hourly_pay=values.get("hourly_pay"),
+            occupation_group=values.get("occupation_group") or "",
+            end_date=values.get("end_date"),
+            end_reason=values.get("end_reason") or "",
+        )
+
+    def update_job(self, job_id, changes):
+        self.writer.update_job(job_id=job_id, changes=changes)
+
+
 class _Rollback(Exception):
     def __init__(self, report):
         self.report = report
@@ -173,55 +217,93 @@ def run_return(
     sha256: str = "",
     progress=None,
     source: str = "upload",
+    expected_fingerprint: str | None = None,
+    bulk: bool = True,
 ) -> importer.Report:
     """Check the files (apply=False: read, parse, validate with the caseload rules and compare
-    with the records; nothing is written), or apply them (apply=True: every change through the
-    caseload services in one transaction; all or nothing). Returns the report.
+    with the records; nothing is written), or apply them (apply=True: all or nothing, in one
+    transaction). Returns the report.
 
-    The check uses the same rules as the services, so a checked file normally applies cleanly;
-    if a service still refuses a row when applying (for example because records changed in
-    between), the error is reported for that row and nothing is applied."""
+    A check stores ``report.fingerprint`` (:func:`ipsworks.caseload.services.records_fingerprint`);
+    pass it back as ``expected_fingerprint`` when applying and the file is refused, with nothing
+    applied, if the site's records changed in between. Applying re-runs every check inside the
+    transaction; ``bulk=True`` (the default) writes through
+    :func:`ipsworks.caseload.services.bulk_apply` (bulk inserts/updates, one audit row per record
+    bulk-inserted, one ``records_changed``), ``bulk=False`` through the per-record caseload
+    services (slow; kept as the reference the bulk path is tested against). If a write is still
+    refused for a row, the error is reported for that row and nothing is applied."""
     _require_manager(actor, site)
     if not apply:
-        return importer.process(site=site, month=month, files=files, progress=progress)
+        fingerprint = caseload.records_fingerprint(site=site)
+        report = importer.process(site=site, month=month, files=files, progress=progress)
+        report.fingerprint = fingerprint
+        return report
     _require_unlocked(site, month)
-    applier = CaseloadApplier(actor, site)
+
+    def applied(report) -> None:
+        counts = report.counts
+        record(
+            actor=actor,
+            action=AuditEvent.Action.IMPORT,
+            event="returns.applied",
+            entity="returns.ReturnFile",
+            entity_id=sha256[:64],
+            site=site,
+            summary=(
+                f"{site.name} return for {month:%B %Y} applied ({source}); SHA-256 {sha256}; "
+                + "; ".join(
+                    f"{s}: {c['new']} new, {c['changed']} changed, {c['unchanged']} unchanged"
+                    for s, c in counts.items()
+                )
+            ),
+            after={"sha256": sha256, "files": [n for n, _p in files], "counts": counts},
+        )
+
+    def run(applier):
+        try:
+            return importer.process(
+                site=site, month=month, files=files, applier=applier, progress=progress
+            )
+        except importer.ReturnHasErrors as exc:
+            raise _Rollback(exc.report) from None
+
     try:
+        if bulk:
+            note = f" (return for {month:%B %Y}, SHA-256 {sha256[:16]})" if sha256 else ""
+            with caseload.bulk_apply(
+                actor=actor,
+                site=site,
+                expected_fingerprint=expected_fingerprint,
+                batch_size=BULK_BATCH_SIZE,
+                note=note,
+            ) as writer:
+                report = run(BulkCaseloadApplier(writer))
+                applied(report)
+            return report
         with transaction.atomic():
+            if expected_fingerprint is not None and (
+                caseload.records_fingerprint(site=site) != expected_fingerprint
+            ):
+                raise caseload.RecordsChangedError(
+                    f"The records of {site.name} changed after this file was checked, so "
+                    "nothing was applied. Check the file again to see the changes it would make "
+                    "now."
+                )
             with caseload.batch(
                 actor=actor,
                 audit_rows=True,
                 event="returns.applied",
                 summary=f"{site.name} return for {month:%B %Y}",
             ):
-                try:
-                    report = importer.process(
-                        site=site, month=month, files=files, applier=applier, progress=progress
-                    )
-                except importer.ReturnHasErrors as exc:
-                    raise _Rollback(exc.report) from None
-                if not apply:
-                    raise _Rollback(report)
-            counts = report.counts
-            record(
-                actor=actor,
-                action=AuditEvent.Action.IMPORT,
-                event="returns.applied",
-                entity="returns.ReturnFile",
-                entity_id=sha256[:64],
-                site=site,
-                summary=(
-                    f"{site.name} return for {month:%B %Y} applied ({source}); SHA-256 {sha256}; "
-                    + "; ".join(
-                        f"{s}: {c['new']} new, {c['changed']} changed, {c['unchanged']} unchanged"
-                        for s, c in counts.items()
-                    )
-                ),
-                after={"sha256": sha256, "files": [n for n, _p in files], "counts": counts},
-            )
+                report = run(CaseloadApplier(actor, site))
+            applied(report)
+        return report
     except _Rollback as rollback:
         return rollback.report
-    return report
+    except caseload.RecordsChangedError as exc:
+        report = importer.Report()
+        report.error(exc.messages[0])
+        return report
 
 
 # --- Uploads and the background worker -------------------------------------------------------
@@ -313,6 +395,7 @@ def process_import(import_id: int, *, apply: bool = False, actor=None) -> Return
             apply=apply,
             sha256=item.sha256,
             progress=progress,
+            expected_fingerprint=(item.report or {}).get("fingerprint") if apply else None,
         )
     except (ValidationError, PermissionDenied) as exc:
         text = "; ".join(getattr(exc, "messages", [str(exc)]))

@@ -36,7 +36,8 @@ def test_sigkill_mid_import_applies_nothing(users, site_a, tmp_path):
             "needs PostgreSQL: the test kills a second process mid-transaction and watches its "
             "locks through pg_locks (run with DATABASE_URL=postgres://...)"
         )
-    path = write_big_return(tmp_path / "big.xlsx", 3000, specialist="a.es1")
+    # Large enough that the (bulk) apply is still running a second after its first insert.
+    path = write_big_return(tmp_path / "big.xlsx", 20000, specialist="a.es1")
     before = counts()
     db = connection.settings_dict
     url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
