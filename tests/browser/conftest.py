@@ -104,9 +104,20 @@ def ui(chromium_browser, live_server):
     context = chromium_browser.new_context(locale="en-GB")
     page = context.new_page()
     errors: list[str] = []
+    missing: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on(
+        "response",
+        lambda r: (
+            missing.append(f"{r.status} {r.url}")
+            if r.status >= 400
+            and r.request.resource_type in {"stylesheet", "script", "image", "font"}
+            else None
+        ),
+    )
     helper = UI(page, live_server.url)
     yield helper
     context.close()
     csp = [e for e in errors if "Content Security Policy" in e]
     assert not csp, f"CSP blocked something: {csp}"
+    assert not missing, f"Styles, scripts, images or fonts failed to load: {missing}"
