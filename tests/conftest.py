@@ -88,3 +88,23 @@ def demo(django_db_setup, django_db_blocker):
     yield ctx
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say which database the suite ran on and how many browser tests ran (CI reads this)."""
+    from django.conf import settings
+
+    vendor = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    counts = {"passed": 0, "failed": 0, "skipped": 0}
+    for outcome in counts:
+        for report in terminalreporter.stats.get(outcome, []):
+            in_browser_suite = "tests/browser/" in getattr(report, "nodeid", "")
+            counted_phase = report.when == "call" or (
+                outcome != "passed" and report.when == "setup"
+            )
+            if in_browser_suite and counted_phase:
+                counts[outcome] += 1
+    terminalreporter.write_line(
+        f"ipsworks: database {vendor}; browser tests (Chromium + axe-core): "
+        f"{counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped"
+    )
