@@ -2,6 +2,11 @@
 shown read-only (changes go through the caseload screens, whose services audit them)."""
 
 from django.contrib import admin, messages
+from django.db import transaction
+
+from ipsworks.accounts.scoping import scoped_cases
+from ipsworks.audit.models import AuditEvent
+from ipsworks.audit.services import record, snapshot
 
 from . import services
 from .models import Activity, Episode, Job, MinimumWageRate, ServiceUser
@@ -14,6 +19,54 @@ class MinimumWageRateAdmin(admin.ModelAdmin):
     ordering = ["country", "-valid_from", "-min_age"]
     actions = ["recheck_jobs"]
 
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        """A rate change is audited and every job is re-decided against the new table at once,
+        so competitive-job figures never go stale."""
+        before = snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+        record(
+            actor=request.user,
+            action=AuditEvent.Action.UPDATE if change else AuditEvent.Action.CREATE,
+            event="caseload.minimum_wage_rate_saved",
+            instance=obj,
+            summary=str(obj),
+            before=before,
+            after=snapshot(obj),
+        )
+        self._recheck(request)
+
+    @transaction.atomic
+    def delete_model(self, request, obj):
+        before = snapshot(obj)
+        label, pk = str(obj), obj.pk
+        super().delete_model(request, obj)
+        record(
+            actor=request.user,
+            action=AuditEvent.Action.DELETE,
+            event="caseload.minimum_wage_rate_removed",
+            entity="caseload.MinimumWageRate",
+            entity_id=pk,
+            summary=label,
+            before=before,
+        )
+        self._recheck(request)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def _recheck(self, request):
+        try:
+            changed = services.recheck_minimum_wage(actor=request.user)
+        except services.CaseloadPermissionError as exc:
+            self.message_user(request, str(exc), messages.WARNING)
+            return
+        if changed:
+            self.message_user(
+                request, f"{changed} job(s) changed whether they count as competitive."
+            )
+
     @admin.action(description="Re-check every job against the current rates")
     def recheck_jobs(self, request, queryset):
         try:
@@ -25,7 +78,11 @@ class MinimumWageRateAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Look, don't touch: every change must go through the audited services."""
+    """Look, don't touch: every change must go through the audited services. Lists are scoped
+    like every other read of case records."""
+
+    def get_queryset(self, request):
+        return scoped_cases(request.user, super().get_queryset(request))
 
     def has_add_permission(self, request):
         return False

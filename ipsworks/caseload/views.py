@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from ipsworks.accounts.models import User
 from ipsworks.accounts.roles import Role
 from ipsworks.accounts.scoping import case_sites, get_site_or_404, scope_for
+from ipsworks.core.dates import parse_day
 from ipsworks.organisation.models import Site
 from ipsworks.organisation.selectors import site_specialists
 
@@ -69,11 +70,16 @@ def _is_own_caseload_only(user) -> bool:
     )
 
 
+MAX_ID = 2**63 - 1  # the largest id a database column holds
+
+
 def _int(value) -> int | None:
+    """A positive database id from a query parameter, or None for anything else."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number <= MAX_ID else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -565,11 +571,14 @@ def person_remove(request, pk: int):
 # Supervision and site views
 
 
-def _parse_day(text: str | None) -> date | None:
+def _parse_day(text: str | None) -> tuple[date | None, str]:
+    """The date asked for, or None and a message saying why it was not used."""
+    if not text:
+        return None, ""
     try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
+        return parse_day(text), ""
+    except ValueError as exc:
+        return None, f"{exc}. Showing the latest 4 weeks instead."
 
 
 def _case_site(user, slug: str | None) -> tuple[Site, list[Site]]:
@@ -591,14 +600,13 @@ def supervision(request):
         raise Http404("Not found")
     site, sites = _case_site(user, request.GET.get("site"))
     today = timezone.localdate()
-    until = _parse_day(request.GET.get("until"))
-    explained = ""
+    until, explained = _parse_day(request.GET.get("until"))
     if until is None or until > today:
         until = today
         latest = selectors.latest_activity_date(site=site, user=user)
         if latest and latest < today - timedelta(days=28):
             until = latest
-            explained = (
+            explained += (" " if explained else "") + (
                 "Nothing was recorded in the last 4 weeks, so this shows the 4 weeks up to the "
                 f"latest recorded activity ({latest.day} {latest:%B %Y})."
             )
