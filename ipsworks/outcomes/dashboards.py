@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from . import targets as t
 from .charts import Chart, Dataset, RefLine, Series
-from .metrics import BENCHMARKS, MetricScope, Period, compute
+from .metrics import BENCHMARKS, MetricScope, Period, compute, compute_by_specialist
 from .selectors import ProgrammeOutcomes, SiteOutcome, benchmark_rates
 
 
@@ -361,7 +361,8 @@ def metrics_table(slug: str, title: str, scope: MetricScope, period: Period) -> 
 
 def specialists_table(site, as_of: date) -> Dataset:
     """Each specialist in post at the site: job starts over the period so far, and
-    applications and employer contacts per week over the last 4 weeks (via the metrics)."""
+    applications and employer contacts per week over the last 4 weeks (via the metrics'
+    grouped variants: a fixed number of queries however many specialists there are)."""
     from ipsworks.accounts.models import Membership
     from ipsworks.accounts.roles import Role
 
@@ -374,19 +375,27 @@ def specialists_table(site, as_of: date) -> Dataset:
         .select_related("user", "team")
         .order_by("user__username")
     )
+    members = list(members)
+    ids = [m.user_id for m in members]
+
+    def by_specialist(key, over):
+        return compute_by_specialist(key, specialist_ids=ids, period=over)
+
+    starts = by_specialist("job_starts", period)
+    into_work = by_specialist("people_into_work", period)
+    apps = by_specialist("applications_per_specialist_week", recent)
+    contacts = by_specialist("employer_contacts_per_specialist_week", recent)
     for m in members:
-        scope = MetricScope.for_specialist(m.user)
-        apps = compute("applications_per_specialist_week", scope=scope, period=recent)
-        contacts = compute("employer_contacts_per_specialist_week", scope=scope, period=recent)
+        a, c = apps[m.user_id].value, contacts[m.user_id].value
         rows.append(
             [
                 m.user.username,
                 m.team.name if m.team else "–",
                 float(m.fte),
-                compute("job_starts", scope=scope, period=period).value,
-                compute("people_into_work", scope=scope, period=period).value,
-                None if apps.value is None else round(apps.value, 1),
-                None if contacts.value is None else round(contacts.value, 1),
+                starts[m.user_id].value,
+                into_work[m.user_id].value,
+                None if a is None else round(a, 1),
+                None if c is None else round(c, 1),
             ]
         )
     return Dataset(

@@ -226,9 +226,31 @@ def _activities(scope: MetricScope) -> QuerySet[Activity]:
         return qs.filter(site_id=scope.site_id)
     if scope.team_id is not None:
         return qs.filter(episode__team_id=scope.team_id)
-    return qs.filter(
-        Q(specialist_id=scope.specialist_id)
-        | Q(specialist__isnull=True, episode__specialist_id=scope.specialist_id)
+    return qs.alias(who=activity_specialist()).filter(who=scope.specialist_id)
+
+
+def activity_specialist():
+    """Who did an activity: the single definition of an activity's specialist, as an
+    expression for ``Activity`` querysets (``qs.annotate(who=activity_specialist())``): the
+    specialist recorded on the activity, or the episode's specialist when that is blank."""
+    from django.db.models.functions import Coalesce
+
+    return Coalesce("specialist_id", "episode__specialist_id")
+
+
+def last_employer_contact_by_specialist(activities: QuerySet[Activity]) -> dict[int, date]:
+    """{specialist id: date of their latest employer contact} over ``activities`` (any
+    Activity queryset the caller has narrowed, e.g. to sites and dates up to a day), attributed
+    by :func:`activity_specialist`. One query."""
+    from django.db.models import Max
+
+    return dict(
+        activities.filter(kind=ActivityKind.EMPLOYER_CONTACT)
+        .annotate(who=activity_specialist())
+        .values("who")
+        .annotate(last=Max("date"))
+        .order_by()
+        .values_list("who", "last")
     )
 
 
@@ -273,23 +295,28 @@ def first_jobs_into_work(jobs: QuerySet[Job]) -> QuerySet[Job]:
     return jobs.filter(hours_per_week__gte=MIN_PAID_HOURS).exclude(Exists(earlier))
 
 
-def specialist_years(scope: MetricScope, period: Period, *, fte_weighted: bool) -> Decimal:
-    """Specialist time in post during the period (up to today), in years: each specialist
-    membership's days in post within the period / 365.25, times its FTE when weighted."""
+def _membership_years(memberships, period: Period, fte_weighted: bool) -> dict:
+    """{key: years in post within the period (up to today)} over (key, start, end, fte) rows."""
     last = min(period.end, timezone.localdate())
-    total = Decimal("0")
-    if last < period.start:
-        return total
-    for start, end, fte in _specialist_memberships(scope).values_list(
-        "start_date", "end_date", "fte"
-    ):
+    totals: dict = {}
+    for key, start, end, fte in memberships:
+        totals.setdefault(key, Decimal("0"))
+        if last < period.start:
+            continue
         begin = max(start or period.start, period.start)
         finish = min(end or last, last)
         if finish < begin:
             continue
         days = Decimal((finish - begin).days + 1)
-        total += days / DAYS_PER_YEAR * (fte if fte_weighted else 1)
-    return total
+        totals[key] += days / DAYS_PER_YEAR * (fte if fte_weighted else 1)
+    return totals
+
+
+def specialist_years(scope: MetricScope, period: Period, *, fte_weighted: bool) -> Decimal:
+    """Specialist time in post during the period (up to today), in years: each specialist
+    membership's days in post within the period / 365.25, times its FTE when weighted."""
+    rows = _specialist_memberships(scope).values_list("role", "start_date", "end_date", "fte")
+    return sum(_membership_years(rows, period, fte_weighted).values(), Decimal("0"))
 
 
 # --- the metrics -------------------------------------------------------------------------
@@ -328,8 +355,13 @@ def active_caseload(scope: MetricScope, period: Period) -> MetricResult:
 def job_starts(scope: MetricScope, period: Period) -> MetricResult:
     """Total job starts: every job whose start date falls in the period, including second and
     third jobs, several part-time jobs, and jobs of any hours. Numerator only."""
-    n = _jobs(scope).filter(start_date__range=(period.start, period.end)).count()
+    n = _job_starts_in(_jobs(scope), period).count()
     return MetricResult("job_starts", n, n)
+
+
+def _job_starts_in(jobs: QuerySet[Job], period: Period) -> QuerySet[Job]:
+    """The jobs counted as job starts in the period (start date in it)."""
+    return jobs.filter(start_date__range=(period.start, period.end))
 
 
 @metric("people_into_work", "People supported into work", "count")
@@ -338,8 +370,7 @@ def people_into_work(scope: MetricScope, period: Period) -> MetricResult:
     first job of at least 4 paid hours a week (hours_per_week >= 4) over all their episodes,
     when that date falls in the period. Later jobs and jobs under 4 hours a week never count
     here (they do count as job starts)."""
-    jobs = _jobs(scope).filter(start_date__range=(period.start, period.end))
-    n = first_jobs_into_work(jobs).count()
+    n = first_jobs_into_work(_job_starts_in(_jobs(scope), period)).count()
     return MetricResult("people_into_work", n, n)
 
 
@@ -614,11 +645,26 @@ def caseload_per_specialist_fte(scope: MetricScope, period: Period) -> MetricRes
     return MetricResult("caseload_per_specialist_fte", value, num, float(den))
 
 
-def _per_specialist_week(key: str, scope: MetricScope, period: Period, q: Q) -> MetricResult:
-    num = _activities(scope).filter(q, date__range=(period.start, period.end)).count()
-    weeks = specialist_years(scope, period, fte_weighted=False) * DAYS_PER_YEAR / 7
+# The activities each "... per specialist per week" metric counts.
+PER_WEEK_ACTIVITIES = {
+    "applications_per_specialist_week": Q(kind=ActivityKind.APPLICATION),
+    "employer_contacts_per_specialist_week": Q(kind=ActivityKind.EMPLOYER_CONTACT),
+    "face_to_face_employer_contacts_per_specialist_week": Q(
+        kind=ActivityKind.EMPLOYER_CONTACT, face_to_face=True
+    ),
+}
+
+
+def _per_week_result(key: str, num: int, years: Decimal) -> MetricResult:
+    weeks = years * DAYS_PER_YEAR / 7
     value = float(Decimal(num) / weeks) if weeks else None
     return MetricResult(key, value, num, float(weeks))
+
+
+def _per_specialist_week(key: str, scope: MetricScope, period: Period) -> MetricResult:
+    q = PER_WEEK_ACTIVITIES[key]
+    num = _activities(scope).filter(q, date__range=(period.start, period.end)).count()
+    return _per_week_result(key, num, specialist_years(scope, period, fte_weighted=False))
 
 
 @metric("applications_per_specialist_week", "Job applications per specialist a week", "per_week")
@@ -627,9 +673,7 @@ def applications_per_specialist_week(scope: MetricScope, period: Period) -> Metr
     in the period; denominator = specialist-weeks in post during the period (each specialist's
     days in post within the period, up to today, / 7; not weighted by FTE). For one specialist
     and one calendar week this is simply the count of that week."""
-    return _per_specialist_week(
-        "applications_per_specialist_week", scope, period, Q(kind=ActivityKind.APPLICATION)
-    )
+    return _per_specialist_week("applications_per_specialist_week", scope, period)
 
 
 @metric(
@@ -640,12 +684,7 @@ def employer_contacts_per_specialist_week(scope: MetricScope, period: Period) ->
     specialists (face to face or not) with a date in the period, attributed to the specialist
     who made them; denominator = specialist-weeks in post during the period (as for
     applications)."""
-    return _per_specialist_week(
-        "employer_contacts_per_specialist_week",
-        scope,
-        period,
-        Q(kind=ActivityKind.EMPLOYER_CONTACT),
-    )
+    return _per_specialist_week("employer_contacts_per_specialist_week", scope, period)
 
 
 @metric(
@@ -659,12 +698,7 @@ def face_to_face_employer_contacts_per_specialist_week(
     """Face-to-face employer contacts per specialist per week (fidelity item 17): numerator =
     employer contacts marked face to face with a date in the period; denominator =
     specialist-weeks in post during the period (as for applications)."""
-    return _per_specialist_week(
-        "face_to_face_employer_contacts_per_specialist_week",
-        scope,
-        period,
-        Q(kind=ActivityKind.EMPLOYER_CONTACT, face_to_face=True),
-    )
+    return _per_specialist_week("face_to_face_employer_contacts_per_specialist_week", scope, period)
 
 
 def activity_counts_by_specialist_week(activities: QuerySet[Activity]) -> dict:
@@ -681,10 +715,9 @@ def activity_counts_by_specialist_week(activities: QuerySet[Activity]) -> dict:
     (interviews: interviews or meetings with an employer).
     """
     from django.db.models import Count
-    from django.db.models.functions import Coalesce
 
     rows = (
-        activities.annotate(who=Coalesce("specialist_id", "episode__specialist_id"))
+        activities.annotate(who=activity_specialist())
         .order_by()
         .values("who", "date")
         .annotate(
@@ -711,3 +744,52 @@ def activity_counts_by_specialist_week(activities: QuerySet[Activity]) -> dict:
         for key in counts:
             counts[key] += row[key]
     return out
+
+
+# --- grouped variants: one metric for many specialists in a constant number of queries -------
+
+BY_SPECIALIST_KEYS = ("job_starts", "people_into_work", *PER_WEEK_ACTIVITIES)
+
+
+def compute_by_specialist(
+    key: str, *, specialist_ids: Iterable[int], period: Period
+) -> dict[int, MetricResult]:
+    """{specialist id: the metric for ``MetricScope.for_specialist(id)``} for many specialists
+    at once, grouped by specialist (one or two queries whatever their number). The counting
+    rules are the same as :func:`compute`'s (same filters, same attribution: jobs to the
+    episode's specialist, activities to :func:`activity_specialist`); tests check the two
+    agree. Supports the keys in ``BY_SPECIALIST_KEYS``."""
+    from django.db.models import Count
+
+    if key not in BY_SPECIALIST_KEYS:
+        raise KeyError(f"No grouped variant of {key!r}; known: {', '.join(BY_SPECIALIST_KEYS)}")
+    ids = list(specialist_ids)
+    if not ids:
+        return {}
+    if key in ("job_starts", "people_into_work"):
+        jobs = _job_starts_in(Job.objects.filter(episode__specialist_id__in=ids), period)
+        if key == "people_into_work":
+            jobs = first_jobs_into_work(jobs)
+        counts = dict(
+            jobs.values("episode__specialist_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+            .values_list("episode__specialist_id", "n")
+        )
+        return {i: MetricResult(key, counts.get(i, 0), counts.get(i, 0)) for i in ids}
+    counts = dict(
+        Activity.objects.annotate(who=activity_specialist())
+        .filter(PER_WEEK_ACTIVITIES[key], who__in=ids, date__range=(period.start, period.end))
+        .values("who")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("who", "n")
+    )
+    years = _membership_years(
+        Membership.objects.filter(role=Role.SPECIALIST, user_id__in=ids).values_list(
+            "user_id", "start_date", "end_date", "fte"
+        ),
+        period,
+        fte_weighted=False,
+    )
+    return {i: _per_week_result(key, counts.get(i, 0), years.get(i, Decimal("0"))) for i in ids}

@@ -13,18 +13,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Max
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ipsworks.accounts.models import Membership
 from ipsworks.accounts.roles import Role
-from ipsworks.caseload.models import Activity, ActivityKind
+from ipsworks.caseload.models import Activity
 from ipsworks.core.dates import month_end, months_between
 from ipsworks.organisation.models import Programme, Site
 
 from . import targets as t
-from .metrics import MetricScope, Period, compute
+from .metrics import MetricScope, Period, compute, last_employer_contact_by_specialist
 from .models import SUMMARY_FIELDS, MonthlySiteSummary, TargetSettings, Trajectory
 from .stats import wilson_interval
 
@@ -293,15 +291,8 @@ def _no_contact_alerts(overview: ProgrammeOutcomes) -> list[Alert]:
         .filter(role=Role.SPECIALIST, site_id__in=running)
         .values_list("user_id", "user__username", "site_id", "start_date")
     )
-    last = dict(
-        Activity.objects.filter(
-            kind=ActivityKind.EMPLOYER_CONTACT, site_id__in=running, date__lte=as_of
-        )
-        .annotate(who=Coalesce("specialist_id", "episode__specialist_id"))
-        .values("who")
-        .annotate(last=Max("date"))
-        .order_by()
-        .values_list("who", "last")
+    last = last_employer_contact_by_specialist(
+        Activity.objects.filter(site_id__in=running, date__lte=as_of)
     )
     out = []
     cutoff = as_of - timedelta(days=days)

@@ -154,3 +154,33 @@ def test_site_dashboard_lists_specialists_for_managers_not_commissioners(client,
     response = get(client, data["commissioner"], "/outcomes/site/alpha/")
     assert "specialists" not in response.context["datasets"]
     assert "es-metrics" not in response.content.decode()
+
+
+def test_site_dashboard_queries_do_not_grow_with_the_number_of_specialists(
+    client, rows, site_a, users, make_user
+):
+    """The specialists table is grouped by specialist (no query per specialist)."""
+    from ipsworks.caseload.models import ActivityKind
+
+    def add_specialist(n):
+        es = make_user("specialist", site_a, username=f"es-extra-{n}", start_date=date(2015, 1, 1))
+        ep = rows.episode(date(2015, 3, 1), profile=date(2015, 3, 2), specialist=es)
+        rows.job(ep, date(2015, 4, 1))
+        rows.activity(ep, ActivityKind.APPLICATION, date(2015, 4, 2))
+
+    client.force_login(users["implementation_manager"])
+    rebuild_all()
+    path = "/outcomes/site/alpha/?month=2015-06"
+    client.get(path)  # warm caches (sessions, content types)
+    with CaptureQueriesContext(connection) as three:  # the fixtures' specialists at site A
+        response = client.get(path)
+    assert len(response.context["datasets"]["specialists"].rows) == 3
+    for n in range(3):
+        add_specialist(n)
+    rebuild_all()
+    with CaptureQueriesContext(connection) as six:
+        response = client.get(path)
+    table = response.context["datasets"]["specialists"]
+    assert len(table.rows) == 6
+    assert next(r for r in table.rows if r[0] == "es-extra-0")[3] == 1  # its job start
+    assert len(three) == len(six)
