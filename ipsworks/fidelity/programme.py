@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .models import Review, ReviewStatus
+from django.db.models import Count, OuterRef, Subquery
+
+from .models import Review, ReviewStatus, ScaleVersion
 
 
 def job_outcome_rate(site, start, end):
@@ -20,14 +22,27 @@ def job_outcome_rate(site, start, end):
 
 
 def programme_rows(sites) -> list[dict]:
+    """One row per site. The latest finalised reviews come from one query and the item counts
+    from one query per page (not per site); the job outcome rate is the outcomes metric's."""
+    sites = list(sites)
+    finalised = Review.objects.filter(status=ReviewStatus.FINALISED)
+    latest = (
+        finalised.filter(site=OuterRef("site")).order_by("-visit_start", "-id").values("pk")[:1]
+    )
+    reviews = {
+        r.site_id: r
+        for r in finalised.filter(
+            site__in=[s.pk for s in sites], pk=Subquery(latest)
+        ).select_related("scale")
+    }
+    item_counts = dict(
+        ScaleVersion.objects.filter(pk__in={r.scale_id for r in reviews.values()})
+        .annotate(n=Count("items"))
+        .values_list("pk", "n")
+    )
     rows = []
     for site in sites:
-        review = (
-            Review.objects.filter(site=site, status=ReviewStatus.FINALISED)
-            .select_related("scale")
-            .order_by("-visit_start", "-id")
-            .first()
-        )
+        review = reviews.get(site.pk)
         rate, result = (None, None)
         if review is not None:
             rate, result = job_outcome_rate(site, review.period_start, review.period_end)
@@ -35,7 +50,9 @@ def programme_rows(sites) -> list[dict]:
             {
                 "site": site,
                 "review": review,
-                "max_total": review.scale.max_score * review.scale.items.count() if review else 125,
+                "max_total": review.scale.max_score * item_counts[review.scale_id]
+                if review
+                else 125,
                 "rate": rate,
                 "result": result,
             }

@@ -8,12 +8,14 @@ bands only. Everyone else gets "not found" (404). Sites are always narrowed thro
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from ipsworks.accounts.models import Membership
 from ipsworks.accounts.roles import Role
-from ipsworks.accounts.scoping import has_role, scope_for, visible_sites
+from ipsworks.accounts.scoping import scope_for, visible_sites
 
 from .models import ActionItem, ItemResult, Review, ReviewerScore, ReviewStatus, ScaleVersion
 
@@ -21,53 +23,99 @@ FULL = "full"
 SUMMARY = "summary"
 
 
-def _holds(user, role: str, **where) -> bool:
-    return Membership.objects.active().filter(user=user, role=role, **where).exists()
+@dataclass(frozen=True)
+class AccessFacts:
+    """What the fidelity access rule needs about one user, read once (two queries at most):
+    the sites they may open and their active programme-manager, implementation-manager and
+    commissioner memberships. Memberships that have ended do not count."""
+
+    user_id: int | None
+    superuser: bool
+    visible_site_ids: frozenset[int]
+    pm_programmes: frozenset[int]
+    im_sites: frozenset[int]
+    comm_programmes: frozenset[int]
+    reviewer_programmes: frozenset[int] = frozenset()
+
+    def can_plan(self, site) -> bool:
+        """Programme managers, fidelity reviewers and the site's implementation manager."""
+        if site.pk not in self.visible_site_ids:
+            return False
+        return (
+            self.superuser
+            or site.programme_id in self.pm_programmes
+            or site.pk in self.im_sites
+            or site.programme_id in self.reviewer_programmes
+        )
+
+    def site_access(self, site) -> str | None:
+        if site.pk not in self.visible_site_ids:
+            return None
+        if self.superuser or site.programme_id in self.pm_programmes or site.pk in self.im_sites:
+            return FULL
+        if site.programme_id in self.comm_programmes:
+            return SUMMARY
+        return None
+
+    def review_access(self, review: Review) -> str | None:
+        if self.user_id is None:
+            return None
+        if self.user_id in (review.reviewer_1_id, review.reviewer_2_id):
+            return FULL
+        access = self.site_access(review.site)
+        if access == SUMMARY and not review.is_finalised:
+            return None
+        return access
+
+
+def access_facts(user) -> AccessFacts:
+    scope = scope_for(user)
+    if not getattr(user, "is_authenticated", False) or scope.user_id is None:
+        return AccessFacts(None, False, frozenset(), frozenset(), frozenset(), frozenset())
+    pm, im, comm, rev = set(), set(), set(), set()
+    roles = [Role.PROGRAMME_MANAGER, Role.IMPLEMENTATION_MANAGER, Role.COMMISSIONER, Role.REVIEWER]
+    for role, programme_id, site_id in (
+        Membership.objects.active()
+        .filter(user=user, role__in=roles)
+        .values_list("role", "programme_id", "site_id")
+    ):
+        if role == Role.PROGRAMME_MANAGER:
+            pm.add(programme_id)
+        elif role == Role.IMPLEMENTATION_MANAGER and site_id is not None:
+            im.add(site_id)
+        elif role == Role.COMMISSIONER:
+            comm.add(programme_id)
+        elif role == Role.REVIEWER:
+            rev.add(programme_id)
+    return AccessFacts(
+        user_id=user.pk,
+        superuser=scope.is_superuser,
+        visible_site_ids=scope.site_ids,
+        pm_programmes=frozenset(pm),
+        im_sites=frozenset(im),
+        comm_programmes=frozenset(comm),
+        reviewer_programmes=frozenset(rev),
+    )
 
 
 def _programme_manager_of(user, site) -> bool:
-    scope = scope_for(user)
-    if scope.is_superuser:
-        return True
-    return has_role(user, Role.PROGRAMME_MANAGER) and _holds(
-        user, Role.PROGRAMME_MANAGER, programme_id=site.programme_id
-    )
-
-
-def _implementation_manager_of(user, site) -> bool:
-    return has_role(user, Role.IMPLEMENTATION_MANAGER) and _holds(
-        user, Role.IMPLEMENTATION_MANAGER, site=site
-    )
-
-
-def _commissioner_of(user, site) -> bool:
-    return has_role(user, Role.COMMISSIONER) and _holds(
-        user, Role.COMMISSIONER, programme_id=site.programme_id
-    )
+    facts = access_facts(user)
+    return facts.superuser or site.programme_id in facts.pm_programmes
 
 
 def site_access(user, site) -> str | None:
     """FULL, SUMMARY or None for a site's fidelity history (not counting assigned reviews)."""
-    if not visible_sites(user).filter(pk=site.pk).exists():
-        return None
-    if _programme_manager_of(user, site) or _implementation_manager_of(user, site):
-        return FULL
-    if _commissioner_of(user, site):
-        return SUMMARY
-    return None
+    return access_facts(user).site_access(site)
 
 
-def review_access(user, review: Review) -> str | None:
+def review_access(user, review: Review, facts: AccessFacts | None = None) -> str | None:
     """FULL for assigned reviewers, the programme manager and the site's implementation manager;
-    SUMMARY (totals and bands of finalised reviews) for a commissioner; otherwise None."""
+    SUMMARY (totals and bands of finalised reviews) for a commissioner; otherwise None.
+
+    Pass ``facts`` (from :func:`access_facts`) when deciding for many reviews: no queries then."""
     if not user.is_authenticated:
         return None
-    if user.pk in (review.reviewer_1_id, review.reviewer_2_id):
-        return FULL
-    access = site_access(user, review.site)
-    if access == SUMMARY and not review.is_finalised:
-        return None
-    return access
+    return (facts or access_facts(user)).review_access(review)
 
 
 def get_review_or_404(user, pk: int, *, need: str = FULL) -> Review:
@@ -106,20 +154,12 @@ def reviews_for(user) -> QuerySet[Review]:
 
 def can_plan(user, site) -> bool:
     """Programme managers, fidelity reviewers and the site's implementation manager."""
-    if not visible_sites(user).filter(pk=site.pk).exists():
-        return False
-    return (
-        _programme_manager_of(user, site)
-        or _implementation_manager_of(user, site)
-        or (
-            has_role(user, Role.REVIEWER)
-            and _holds(user, Role.REVIEWER, programme_id=site.programme_id)
-        )
-    )
+    return access_facts(user).can_plan(site)
 
 
 def plannable_sites(user):
-    return [s for s in visible_sites(user) if can_plan(user, s)]
+    facts = access_facts(user)
+    return [s for s in visible_sites(user) if facts.can_plan(s)]
 
 
 def is_assigned(user, review: Review) -> bool:

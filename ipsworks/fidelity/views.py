@@ -37,9 +37,18 @@ def _fail(request, exc) -> None:
     messages.error(request, str(exc))
 
 
+def _whole_number(raw: str) -> int:
+    """A score typed into a form: a whole number, or ValueError with a message for the page."""
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"the score must be a whole number, not {raw[:20]!r}") from None
+
+
 def index(request):
     reviews = list(selectors.reviews_for(request.user))
-    rows = [{"review": r, "access": selectors.review_access(request.user, r)} for r in reviews]
+    facts = selectors.access_facts(request.user)
+    rows = [{"review": r, "access": facts.review_access(r)} for r in reviews]
     return render(
         request,
         "fidelity/index.html",
@@ -159,7 +168,7 @@ def score(request, pk: int):
                     actor=request.user,
                     review=review,
                     item_number=item.number,
-                    score=int(raw),
+                    score=_whole_number(raw),
                     rationale=rationale,
                 )
                 saved += 1
@@ -196,14 +205,19 @@ def consensus(request, pk: int):
             reason = request.POST.get(f"reason-{number}", "").strip()
             if not raw:
                 continue
-            if row["agreed"] == int(raw) and (row["result"].reason or "") == reason:
+            try:
+                agreed = _whole_number(raw)
+            except ValueError as exc:
+                errors.append({"id": f"agreed-{number}", "text": f"Item {number}: {exc}"})
+                continue
+            if row["agreed"] == agreed and (row["result"].reason or "") == reason:
                 continue
             try:
                 services.record_consensus(
                     actor=request.user,
                     review=review,
                     item_number=number,
-                    agreed_score=int(raw),
+                    agreed_score=agreed,
                     reason=reason,
                 )
             except (ValueError, services.ReviewError) as exc:
