@@ -1,5 +1,9 @@
 """Score sheets: a review's scores as CSV or XLSX (item number, score, rationale).
 
+Text cells go through :func:`ipsworks.core.spreadsheets.safe_cell` so a rationale such as
+"=HYPERLINK(...)" is never run as a formula; :func:`read_sheet` removes that guard again, so an
+exported sheet imports back unchanged.
+
 :func:`read_sheet` reads either format and checks it against the scale's item numbers, raising
 :class:`SheetError` with one plain message per problem (row numbers as seen in a spreadsheet).
 """
@@ -10,6 +14,8 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
+
+from ipsworks.core.spreadsheets import FORMULA_STARTS, safe_row
 
 HEADERS = ["item", "score", "rationale"]
 
@@ -97,7 +103,7 @@ def read_sheet(
         if not low <= score <= high:
             problems.append(f"Row {line}: item {item} score {score} is outside {low}-{high}")
             continue
-        rows.append(SheetRow(item, score, rationale))
+        rows.append(SheetRow(item, score, _unguarded(rationale)))
     missing = sorted(known - set(seen))
     if missing:
         problems.append("Missing items: " + ", ".join(str(n) for n in missing))
@@ -106,12 +112,21 @@ def read_sheet(
     return sorted(rows, key=lambda r: r.item)
 
 
+def _unguarded(text: str) -> str:
+    """Undo :func:`ipsworks.core.spreadsheets.safe_cell` on text read back from a sheet we wrote:
+    the apostrophe it put before "=", "+", "-" or "@" is not part of the rationale. (A rationale
+    typed as "'=..." itself would lose its apostrophe; nobody writes one on purpose.)"""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
 def write_csv(rows: list[tuple[int, int | None, str]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADERS)
     for item, score, rationale in rows:
-        writer.writerow([item, "" if score is None else score, rationale])
+        writer.writerow(safe_row([item, "" if score is None else score, rationale]))
     return out.getvalue().encode("utf-8")
 
 
@@ -123,7 +138,7 @@ def write_xlsx(rows: list[tuple[int, int | None, str]], titles: dict[int, str]) 
     sheet.title = "Scores"
     sheet.append([*HEADERS, "item title (not read back)"])
     for item, score, rationale in rows:
-        sheet.append([item, score, rationale, titles.get(item, "")])
+        sheet.append(safe_row([item, score, rationale, titles.get(item, "")]))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
