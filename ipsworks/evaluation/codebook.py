@@ -6,7 +6,19 @@ import csv
 import io
 from dataclasses import dataclass
 
+from ipsworks.core.spreadsheets import FORMULA_STARTS, safe_row
+
+
+def unguarded(text: str) -> str:
+    """Undo :func:`ipsworks.core.spreadsheets.safe_cell` on text read back from a CSV we wrote:
+    the apostrophe it put before "=", "+", "-" or "@" is not part of the text."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
 CODEBOOK_COLUMNS = ["name", "parent", "description", "order"]
+MAX_ORDER = 999  # as on the theme form
 
 # The seed's four themes, described in our own words, with a few sub-themes each.
 DEFAULT_CODEBOOK: list[tuple[str, str, str]] = [
@@ -109,7 +121,7 @@ def parse_codebook(text: str) -> list[CodebookRow]:
 
     def cell(cells, name):
         i = idx.get(name)
-        return cells[i].strip() if i is not None and i < len(cells) else ""
+        return unguarded(cells[i].strip()) if i is not None and i < len(cells) else ""
 
     rows: list[CodebookRow] = []
     problems: list[str] = []
@@ -135,11 +147,12 @@ def parse_codebook(text: str) -> list[CodebookRow]:
         if raw_order:
             try:
                 order = int(raw_order)
-                if order < 0:
+                if not 0 <= order <= MAX_ORDER:
                     raise ValueError
             except ValueError:
                 problems.append(
-                    f"row {line}, column order: {raw_order!r} is not a whole number of 0 or more"
+                    f"row {line}, column order: {raw_order[:20]!r} is not a whole number "
+                    f"from 0 to {MAX_ORDER}"
                 )
                 continue
         parent = cell(cells, "parent")
@@ -161,5 +174,7 @@ def codebook_csv(nodes) -> str:
     writer.writerow(CODEBOOK_COLUMNS)
     for node in nodes:
         t = node.theme
-        writer.writerow([t.name, t.parent.name if t.parent_id else "", t.description, t.order])
+        writer.writerow(
+            safe_row([t.name, t.parent.name if t.parent_id else "", t.description, t.order])
+        )
     return out.getvalue()

@@ -13,6 +13,10 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from ipsworks.core.spreadsheets import safe_cell
+
+from .codebook import unguarded
+
 VISITS = (1, 2, 3)
 COLUMNS = (
     ["site"]
@@ -82,7 +86,7 @@ def parse_counts(text: str) -> list[CountsRow]:
     for line, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
-        site = cells[index["site"]].strip() if index["site"] < len(cells) else ""
+        site = unguarded(cells[index["site"]].strip()) if index["site"] < len(cells) else ""
         where = f"row {line}" + (f" ({site})" if site else "")
         if not site:
             problems.append(f"{where}, column site: the site name is blank")
@@ -136,5 +140,5 @@ def to_csv(rows: list[dict]) -> str:
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({c: row[c] for c in COLUMNS})
+        writer.writerow({c: safe_cell(row[c]) for c in COLUMNS})
     return out.getvalue()

@@ -329,11 +329,30 @@ def save_excerpt(
     return excerpt
 
 
+MAX_ID = 2**63 - 1
+
+
+def parse_ids(values) -> list[int]:
+    """Record ids sent by a form: whole numbers in 1..2**63-1 (the database's id range), or
+    ValueError. Anything else could only come from a tampered or stale page."""
+    ids = []
+    for value in values:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise ValueError(f"{str(value)[:20]!r} is not a record id") from None
+        if not 1 <= number <= MAX_ID:
+            raise ValueError(f"{number} is not a record id")
+        ids.append(number)
+    return ids
+
+
 @transaction.atomic
 def code_excerpt(*, actor, excerpt: Excerpt, theme_ids: list[int]) -> Coding:
     """Record the actor's own coding of an excerpt: exactly these themes (possibly none)."""
     _require_site(actor, excerpt.site)
-    themes = list(Theme.objects.filter(programme=excerpt.site.programme, pk__in=theme_ids))
+    in_range = {i for i in theme_ids if isinstance(i, int) and 1 <= i <= MAX_ID}
+    themes = list(Theme.objects.filter(programme=excerpt.site.programme, pk__in=in_range))
     if len(themes) != len(set(theme_ids)):
         raise ValidationError(
             {"themes": "Some of the themes are not in this programme's codebook."}

@@ -12,6 +12,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from ipsworks.core.spreadsheets import safe_row
+
 from . import selectors, services
 from .codebook import CodebookFileError, codebook_csv
 from .counts import CountsFileError, parse_counts, to_csv
@@ -341,7 +343,7 @@ def excerpt_code(request, pk: int):
     error = ""
     if request.method == "POST":
         try:
-            ids = [int(v) for v in request.POST.getlist("themes")]
+            ids = services.parse_ids(request.POST.getlist("themes"))
             services.code_excerpt(actor=request.user, excerpt=excerpt, theme_ids=ids)
             saved = True
         except (ValueError, ValidationError):
@@ -436,7 +438,7 @@ def excerpt_export(request, fmt: str):
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(EXPORT_COLUMNS)
-        writer.writerows(r for _, r in rows)
+        writer.writerows(safe_row(r) for _, r in rows)
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="excerpts-by-theme.csv"'
         return response
@@ -448,9 +450,9 @@ def excerpt_export(request, fmt: str):
     for top, row in rows:
         if top not in sheets:
             title = re.sub(r"[\[\]:*?/\\]", " ", top)[:31]
-            sheets[top] = book.create_sheet(title=title)
+            sheets[top] = book.create_sheet(title=title.strip("'") or "Theme")
             sheets[top].append(EXPORT_COLUMNS)
-        sheets[top].append(row)
+        sheets[top].append(safe_row(row))
     if not sheets:
         book.create_sheet("No excerpts").append(["No coded excerpts match the filters."])
     buffer = io.BytesIO()
