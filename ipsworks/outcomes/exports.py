@@ -11,6 +11,8 @@ import io
 
 from django.http import Http404, HttpResponse
 
+from ipsworks.core.spreadsheets import safe_cell
+
 from .charts import Dataset
 
 CONTENT_TYPES = {
@@ -22,13 +24,14 @@ CONTENT_TYPES = {
 
 
 def _plain(value):
-    return "" if value is None else value
+    """A cell's value: blank for None, formula-like text made inert (``safe_cell``)."""
+    return "" if value is None else safe_cell(value)
 
 
 def to_csv(ds: Dataset) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(ds.headers)
+    writer.writerow([_plain(v) for v in ds.headers])
     for row in ds.rows:
         writer.writerow([_plain(v) for v in row])
     return buffer.getvalue().encode("utf-8-sig")
@@ -41,9 +44,9 @@ def to_xlsx(ds: Dataset) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = ds.slug[:31]
-    ws.append([ds.title])
+    ws.append([_plain(ds.title)])
     ws["A1"].font = Font(bold=True)
-    ws.append(ds.headers)
+    ws.append([_plain(v) for v in ds.headers])
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for row in ds.rows:

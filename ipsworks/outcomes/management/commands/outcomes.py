@@ -10,6 +10,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from ipsworks.core.dates import month_end, parse_month
+from ipsworks.core.spreadsheets import safe_cell
 from ipsworks.organisation.models import Programme, Site
 from ipsworks.outcomes.selectors import ROW_KEYS, programme_outcomes, site_rows
 
@@ -65,4 +66,4 @@ class Command(BaseCommand):
         else:
             writer = csv.DictWriter(self.stdout, fieldnames=ROW_KEYS, lineterminator="\n")
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({k: safe_cell(v) for k, v in row.items()} for row in rows)
