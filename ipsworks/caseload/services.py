@@ -46,11 +46,23 @@ Inside a batch, ``records_changed`` is sent once per site when the batch ends (w
 touched), and with ``audit_rows=False`` one summary audit event replaces the per-row events. The
 batch is one transaction: an exception escaping it rolls everything back. Look-ups the import
 needs are in :mod:`ipsworks.caseload.selectors` (``find_service_user``, ``open_episode_for``).
+
+For large files use :func:`bulk_apply` instead (the returns import does): a
+:class:`BulkWriter` queues new referrals, activities and jobs and changes to referrals and jobs,
+and writes them every ``batch_size`` records with multi-row INSERTs and ``bulk_update``, in one
+transaction, with one audit row per created or changed record (bulk-inserted, before/after as
+the per-record services write them) and one ``records_changed`` for the site. It expects the
+caller to have run the :mod:`~ipsworks.caseload.rules` checks on every row (the returns importer
+does, with the records loaded once); it adds the checks the per-record services make beyond
+them. :func:`records_fingerprint` lets a caller refuse to apply when the records changed since a
+preview. ``tests/returns/test_bulk_apply.py`` checks it leaves exactly the database the
+per-record services leave.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
@@ -1184,16 +1196,19 @@ def _json_value(value):
     return _ENCODER.default(value)
 
 
-_SNAPSHOT_FIELDS: dict[type, list] = {}
+_SNAPSHOT_FIELDS: dict[type, list[str]] = {}
+_day = functools.lru_cache(maxsize=4096)(rules.day)
+_ACTIVITY_KINDS = frozenset(ActivityKind.values)
 
 
 def _fast_snapshot(instance: models.Model) -> dict[str, Any]:
     """The same dict as :func:`ipsworks.audit.services.snapshot`, without a JSON round trip."""
     model = type(instance)
-    fields = _SNAPSHOT_FIELDS.get(model)
-    if fields is None:
-        fields = _SNAPSHOT_FIELDS[model] = list(model._meta.concrete_fields)
-    return {f.attname: _json_value(f.value_from_object(instance)) for f in fields}
+    names = _SNAPSHOT_FIELDS.get(model)
+    if names is None:
+        names = _SNAPSHOT_FIELDS[model] = [f.attname for f in model._meta.concrete_fields]
+    values = instance.__dict__
+    return {name: _json_value(values[name]) for name in names}
 
 
 def _bulk_insert(model, fields: list[str], rows: list[tuple], *, batch_size: int, returning: bool):
@@ -1211,9 +1226,9 @@ def _bulk_insert(model, fields: list[str], rows: list[tuple], *, batch_size: int
     limit = connection.features.max_query_params
     size = min(batch_size, limit // len(columns)) if limit else batch_size
     preps = [
-        (lambda v, f=f: f.get_db_prep_save(v, connection))
-        if not isinstance(f, models.CharField | models.BooleanField | models.IntegerField)
-        else None
+        None
+        if isinstance(f, models.CharField | models.BooleanField | models.IntegerField)
+        else _cached_prep(f, connection)
         for f in columns
     ]
     pks: list[int] = []
@@ -1229,6 +1244,22 @@ def _bulk_insert(model, fields: list[str], rows: list[tuple], *, batch_size: int
             if returning:
                 pks += [r[0] for r in cursor.fetchall()]
     return pks
+
+
+def _cached_prep(field, connection):
+    """``field.get_db_prep_save`` remembered per value (dates, ids and timestamps repeat)."""
+    cache: dict = {}
+
+    def prep(value):
+        try:
+            return cache[value]
+        except KeyError:
+            result = cache[value] = field.get_db_prep_save(value, connection)
+            return result
+        except TypeError:  # unhashable (JSON)
+            return field.get_db_prep_save(value, connection)
+
+    return prep
 
 
 def _insert_objects(model, objs: list, *, batch_size: int) -> None:
@@ -1428,7 +1459,7 @@ class BulkWriter:
 
     def add_activities(self, *, episode: RecordRef, kind: str, day: date, number: int) -> None:
         """`number` activities of `kind` on `day` (as :func:`record_activity` each)."""
-        if kind not in ActivityKind.values:
+        if kind not in _ACTIVITY_KINDS:
             raise ValidationError({"kind": ["Choose what kind of activity this was."]})
         if number <= 0:
             return
@@ -1522,7 +1553,7 @@ class BulkWriter:
                             event="caseload.referred",
                             entity=Episode._meta.label,
                             pk=ep.pk,
-                            summary=f"Referred {ep._reference} on {rules.day(ep.referral_date)}",
+                            summary=f"Referred {ep._reference} on {_day(ep.referral_date)}",
                             after={
                                 "service_user": _fast_snapshot(item.person_obj),
                                 "episode": after_episode,
@@ -1536,8 +1567,7 @@ class BulkWriter:
                             event="caseload.re_referred",
                             entity=Episode._meta.label,
                             pk=ep.pk,
-                            summary=f"New referral for {ep._reference} on "
-                            f"{rules.day(ep.referral_date)}",
+                            summary=f"New referral for {ep._reference} on {_day(ep.referral_date)}",
                             after=after_episode,
                         )
                     )
@@ -1657,7 +1687,7 @@ class BulkWriter:
                     event=ACTIVITY_EVENTS.get(kind, "caseload.activity_logged"),
                     entity=Activity._meta.label,
                     pk=pk,
-                    summary=f"{labels[kind]} for {reference} on {rules.day(day)}",
+                    summary=f"{labels[kind]} for {reference} on {_day(day)}",
                     after={
                         "id": pk,
                         "version": 1,
@@ -1700,7 +1730,7 @@ class BulkWriter:
                 entity=Job._meta.label,
                 pk=job.pk,
                 summary=f"{self._episode_people[job.episode_id][1]} started work as "
-                f"{job.job_title} on {rules.day(job.start_date)}",
+                f"{job.job_title} on {_day(job.start_date)}",
                 after=_fast_snapshot(job),
             )
             for job in objs
@@ -1772,8 +1802,8 @@ def _after_last_close(referral_date: date | None, last_close: date | None) -> ru
     if referral_date and last_close and referral_date < last_close:
         return {
             "referral_date": [
-                f"The new referral date ({rules.day(referral_date)}) is before the previous "
-                f"referral was closed ({rules.day(last_close)})."
+                f"The new referral date ({_day(referral_date)}) is before the previous "
+                f"referral was closed ({_day(last_close)})."
             ]
         }
     return {}
@@ -1811,6 +1841,7 @@ def bulk_apply(
             f"Importing records needs access to every record of {site.name}."
         )
     with transaction.atomic():
+        # Two imports for one site wait for each other (the per-record services are not held).
         Site.objects.select_for_update().filter(pk=site.pk).first()
         if expected_fingerprint is not None and records_fingerprint(site=site) != (
             expected_fingerprint

@@ -2,9 +2,11 @@
 
 `check_file(...)` reads the file once and reports, without writing anything: counts of new,
 changed and unchanged records per sheet, the changes row by row, errors and warnings.
-`apply_file(...)` reads it again and applies every change through the caseload services inside
-the caller's transaction; it raises :class:`ReturnHasErrors` (so the transaction rolls back and
-nothing is applied) if any error turns up.
+Applying (``process(..., applier=...)``) reads it again, re-runs every check against the
+records and hands each change to the applier (services.BulkCaseloadApplier: the caseload bulk
+writer; services.CaseloadApplier: the per-record services) inside the caller's transaction; it
+raises :class:`ReturnHasErrors` (so the transaction rolls back and nothing is applied) if any
+error turns up.
 
 Matching rows with records:
 - a Caseload row is one referral episode, keyed by (service user ID, referral date);

@@ -1,5 +1,6 @@
-"""Writes for monthly returns: storing and checking uploaded files, accepting them (through the
-caseload services, in one transaction), the monthly cycle (submit, lock, re-open), exports and
+"""Writes for monthly returns: storing and checking uploaded files, accepting them (through
+``caseload.services.bulk_apply``, in one transaction, refused if the site's records changed since
+the check), the monthly cycle (submit, lock, re-open), exports and
 reminders. Every write records an audit event.
 
 Background work: a file is checked (and, once accepted, applied) by :func:`process_import`.
