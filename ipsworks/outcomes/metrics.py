@@ -319,6 +319,96 @@ def specialist_years(scope: MetricScope, period: Period, *, fte_weighted: bool) 
     return sum(_membership_years(rows, period, fte_weighted).values(), Decimal("0"))
 
 
+# --- counted events: the single rule behind each count and each monthly summary column ------
+
+
+@dataclass(frozen=True)
+class CountRule:
+    """A count is "the rows of ``source(scope)`` matching ``where`` whose ``day`` falls in the
+    period" (for people into work: only each person's first job of 4+ hours a week). The count
+    metrics below and the monthly summary tables (:func:`counts_by_month`) both use these."""
+
+    source: Callable[[MetricScope], QuerySet]
+    day: str
+    where: Q = field(default_factory=Q)
+    first_job_only: bool = False
+
+    def rows(self, scope: MetricScope, period: Period | None = None) -> QuerySet:
+        return self.apply(self.source(scope), period)
+
+    def apply(self, qs: QuerySet, period: Period | None = None) -> QuerySet:
+        """The counted rows of ``qs`` (a queryset of the source's model)."""
+        qs = qs.filter(self.where)
+        if period is not None:
+            qs = qs.filter(**{f"{self.day}__range": (period.start, period.end)})
+        return first_jobs_into_work(qs) if self.first_job_only else qs
+
+    def count(self, scope: MetricScope, period: Period) -> int:
+        return self.rows(scope, period).count()
+
+
+COUNT_RULES: dict[str, CountRule] = {
+    "referrals": CountRule(_episodes, "referral_date"),
+    "referrals_in_work": CountRule(
+        _episodes, "referral_date", Q(employment_status=EmploymentStatus.IN_WORK)
+    ),
+    "people_engaged": CountRule(_episodes, "profile_started"),
+    "job_starts": CountRule(_jobs, "start_date"),
+    "competitive_job_starts": CountRule(_jobs, "start_date", Q(is_competitive=True)),
+    "people_into_work": CountRule(_jobs, "start_date", first_job_only=True),
+    "applications": CountRule(_activities, "date", Q(kind=ActivityKind.APPLICATION)),
+    "employer_contacts": CountRule(_activities, "date", Q(kind=ActivityKind.EMPLOYER_CONTACT)),
+}
+
+
+def _month_of(value) -> date:
+    # TruncMonth on a DateField gives a date; some backends may give a datetime.
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def counts_by_month(
+    scope: MetricScope, since: date | None = None, keys: Iterable[str] | None = None
+) -> dict[date, dict[str, int]]:
+    """{first of month: {key: count}} for the ``COUNT_RULES`` keys (all by default), each
+    event counted in the calendar month of its day, from ``since`` onwards (all months if
+    None). The grouped form of the count metrics: for any month, ``counts_by_month(...)[m][k]
+    == COUNT_RULES[k].count(scope, Period.month(...))``. Rules sharing a source and a day are
+    counted in one grouped query (5 queries for all keys). Months with no events are absent;
+    a listed month has every key (0 when none)."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncMonth
+
+    wanted = list(keys or COUNT_RULES)
+    groups: dict[tuple, list[str]] = {}
+    for key in wanted:
+        rule = COUNT_RULES[key]
+        groups.setdefault((rule.source, rule.day, rule.first_job_only), []).append(key)
+    months: dict[date, dict[str, int]] = {}
+    for (source, day, first_only), group in groups.items():
+        rules = [COUNT_RULES[k] for k in group]
+        qs = source(scope)
+        if all(r.where for r in rules):
+            either = Q()
+            for r in rules:
+                either |= r.where
+            qs = qs.filter(either)
+        if since is not None:
+            qs = qs.filter(**{f"{day}__gte": since})
+        if first_only:
+            qs = first_jobs_into_work(qs)
+        rows = (
+            qs.exclude(**{f"{day}__isnull": True})
+            .annotate(m=TruncMonth(day))
+            .values("m")
+            .annotate(**{k: Count("pk", filter=COUNT_RULES[k].where or None) for k in group})
+            .order_by()
+        )
+        for row in rows:
+            month = _month_of(row.pop("m"))
+            months.setdefault(month, dict.fromkeys(wanted, 0)).update(row)
+    return months
+
+
 # --- the metrics -------------------------------------------------------------------------
 
 
@@ -328,7 +418,7 @@ def referrals(scope: MetricScope, period: Period) -> MetricResult:
     received and accepted the referral onto the caseload) falls in the period. A person referred
     twice counts twice; an episode without a referral date cannot exist. Numerator only; no
     denominator."""
-    n = _episodes(scope).filter(referral_date__range=(period.start, period.end)).count()
+    n = COUNT_RULES["referrals"].count(scope, period)
     return MetricResult("referrals", n, n)
 
 
@@ -337,7 +427,7 @@ def people_engaged(scope: MetricScope, period: Period) -> MetricResult:
     """People engaged: episodes whose vocational profile was started (usually the first
     face-to-face meeting) on a day in the period. Counted once per episode, on the profile date;
     episodes without a profile date are not engaged."""
-    n = _episodes(scope).filter(profile_started__range=(period.start, period.end)).count()
+    n = COUNT_RULES["people_engaged"].count(scope, period)
     return MetricResult("people_engaged", n, n)
 
 
@@ -355,13 +445,8 @@ def active_caseload(scope: MetricScope, period: Period) -> MetricResult:
 def job_starts(scope: MetricScope, period: Period) -> MetricResult:
     """Total job starts: every job whose start date falls in the period, including second and
     third jobs, several part-time jobs, and jobs of any hours. Numerator only."""
-    n = _job_starts_in(_jobs(scope), period).count()
+    n = COUNT_RULES["job_starts"].count(scope, period)
     return MetricResult("job_starts", n, n)
-
-
-def _job_starts_in(jobs: QuerySet[Job], period: Period) -> QuerySet[Job]:
-    """The jobs counted as job starts in the period (start date in it)."""
-    return jobs.filter(start_date__range=(period.start, period.end))
 
 
 @metric("people_into_work", "People supported into work", "count")
@@ -370,7 +455,7 @@ def people_into_work(scope: MetricScope, period: Period) -> MetricResult:
     first job of at least 4 paid hours a week (hours_per_week >= 4) over all their episodes,
     when that date falls in the period. Later jobs and jobs under 4 hours a week never count
     here (they do count as job starts)."""
-    n = first_jobs_into_work(_job_starts_in(_jobs(scope), period)).count()
+    n = COUNT_RULES["people_into_work"].count(scope, period)
     return MetricResult("people_into_work", n, n)
 
 
@@ -423,9 +508,8 @@ def in_work_referral_share(scope: MetricScope, period: Period) -> MetricResult:
     """Share of in-work referrals (job retention; should stay at or below 15%): numerator =
     referrals in the period whose employment status at referral is "in work"; denominator = all
     referrals in the period."""
-    qs = _episodes(scope).filter(referral_date__range=(period.start, period.end))
-    den = qs.count()
-    num = qs.filter(employment_status=EmploymentStatus.IN_WORK).count()
+    den = COUNT_RULES["referrals"].count(scope, period)
+    num = COUNT_RULES["referrals_in_work"].count(scope, period)
     return _ratio("in_work_referral_share", num, den)
 
 
@@ -511,9 +595,8 @@ def competitive_job_share(scope: MetricScope, period: Period) -> MetricResult:
     """Competitive job share: numerator = job starts in the period that are competitive (open
     to anyone and paid at least the minimum wage in force on the start date, as the caseload
     records it); denominator = all job starts in the period."""
-    qs = _jobs(scope).filter(start_date__range=(period.start, period.end))
-    den = qs.count()
-    num = qs.filter(is_competitive=True).count()
+    den = COUNT_RULES["job_starts"].count(scope, period)
+    num = COUNT_RULES["competitive_job_starts"].count(scope, period)
     return _ratio("competitive_job_share", num, den)
 
 
@@ -647,8 +730,8 @@ def caseload_per_specialist_fte(scope: MetricScope, period: Period) -> MetricRes
 
 # The activities each "... per specialist per week" metric counts.
 PER_WEEK_ACTIVITIES = {
-    "applications_per_specialist_week": Q(kind=ActivityKind.APPLICATION),
-    "employer_contacts_per_specialist_week": Q(kind=ActivityKind.EMPLOYER_CONTACT),
+    "applications_per_specialist_week": COUNT_RULES["applications"].where,
+    "employer_contacts_per_specialist_week": COUNT_RULES["employer_contacts"].where,
     "face_to_face_employer_contacts_per_specialist_week": Q(
         kind=ActivityKind.EMPLOYER_CONTACT, face_to_face=True
     ),
@@ -767,9 +850,7 @@ def compute_by_specialist(
     if not ids:
         return {}
     if key in ("job_starts", "people_into_work"):
-        jobs = _job_starts_in(Job.objects.filter(episode__specialist_id__in=ids), period)
-        if key == "people_into_work":
-            jobs = first_jobs_into_work(jobs)
+        jobs = COUNT_RULES[key].apply(Job.objects.filter(episode__specialist_id__in=ids), period)
         counts = dict(
             jobs.values("episode__specialist_id")
             .annotate(n=Count("pk"))
