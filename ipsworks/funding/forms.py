@@ -3,6 +3,14 @@ from django import forms
 from ipsworks.core.forms import DateInput, NhsFormMixin
 
 from .models import Post, SiteFunding, Stakeholder
+from .selectors import EARLIEST_YEAR, LATEST_YEAR
+
+
+def _checked_year(value, what: str):
+    """Dates far outside the service's calendar would break the alert window and timeline."""
+    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise forms.ValidationError(f"Enter {what} in the years {EARLIEST_YEAR} to {LATEST_YEAR}.")
+    return value
 
 
 class PostForm(NhsFormMixin, forms.ModelForm):
@@ -37,6 +45,12 @@ class PostForm(NhsFormMixin, forms.ModelForm):
         successor.empty_label = "None recorded"
         successor.label_from_instance = lambda p: f"{p}, from {p.start_date:%d %b %Y}"
 
+    def clean_start_date(self):
+        return _checked_year(self.cleaned_data.get("start_date"), "a start date")
+
+    def clean_end_date(self):
+        return _checked_year(self.cleaned_data.get("end_date"), "an end date")
+
 
 class StatusForm(NhsFormMixin, forms.ModelForm):
     class Meta:
@@ -57,3 +71,6 @@ class StakeholderForm(NhsFormMixin, forms.ModelForm):
     def __init__(self, *args, site, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.site = site
+
+    def clean_last_contact(self):
+        return _checked_year(self.cleaned_data.get("last_contact"), "the date of last contact")

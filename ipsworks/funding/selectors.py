@@ -47,6 +47,18 @@ class FundingAlert:
         return f"Funding ended on {end} and no continuing post is recorded."
 
 
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+
+
+def parse_as_of(text: str) -> date:
+    """A date typed as YYYY-MM-DD for checking alerts on; ValueError unless it is a real date in
+    the years 1900-2200 (beyond those the alert window and timeline would leave the calendar)."""
+    day = date.fromisoformat(text)
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise ValueError(f"{text} is outside the years {EARLIEST_YEAR}-{LATEST_YEAR}")
+    return day
+
+
 def alert_window(as_of: date) -> tuple[date, date]:
     """The inclusive window of end dates that count as 'ending soon' on `as_of`."""
     return as_of, add_months(as_of, ALERT_MONTHS)

@@ -1,7 +1,5 @@
 """Funding screens: the dashboard, a site's posts and status, and the edit forms."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -19,6 +17,7 @@ from .selectors import (
     ALERT_MONTHS,
     alert_window,
     funding_alerts,
+    parse_as_of,
     posts_for_site,
     posts_for_sites,
     site_summaries,
@@ -36,7 +35,7 @@ def dashboard(request):
     as_of_error = ""
     if chosen:
         try:
-            today = date.fromisoformat(chosen)
+            today = parse_as_of(chosen)
         except ValueError:
             as_of_error = f"“{chosen}” is not a date: showing today's alerts instead."
     alerts = funding_alerts(as_of=today, sites=sites)

@@ -1,11 +1,15 @@
 """ipsworks funding_alerts [--as-of YYYY-MM-DD] [--site SLUG]: print the funding alerts."""
 
-from datetime import date
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from ipsworks.funding.selectors import alert_window, funding_alerts
+from ipsworks.funding.selectors import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    alert_window,
+    funding_alerts,
+    parse_as_of,
+)
 from ipsworks.organisation.models import Site
 
 
@@ -22,10 +26,11 @@ class Command(BaseCommand):
     def handle(self, *args, as_of=None, site=None, **options):
         if as_of:
             try:
-                day = date.fromisoformat(as_of)
+                day = parse_as_of(as_of)
             except ValueError:
                 raise CommandError(
-                    f"--as-of {as_of!r} is not a date in the form YYYY-MM-DD"
+                    f"--as-of {as_of!r} is not a date in the form YYYY-MM-DD "
+                    f"in the years {EARLIEST_YEAR}-{LATEST_YEAR}"
                 ) from None
         else:
             day = timezone.localdate()
