@@ -2,6 +2,10 @@
 
 Dashboards, exports, the ``ipsworks outcomes`` command, fidelity evidence and the API all call
 :func:`compute` (or :func:`compute_many`); no other module may re-implement a counting rule.
+Grouped forms use the same rules: :func:`compute_by_specialist` (one metric for many
+specialists in a fixed number of queries), :func:`counts_by_month` (the count rules in
+``COUNT_RULES`` by calendar month; the monthly summary tables), and
+:func:`activity_counts_by_specialist_week`. Who did an activity is :func:`activity_specialist`.
 
 Usage::
 
@@ -477,10 +481,8 @@ def out_of_work_employment_rate(scope: MetricScope, period: Period) -> MetricRes
     them whose first job of at least 4 hours a week started in the period."""
     active = _active_episodes(scope, period).filter(employment_status=EmploymentStatus.OUT_OF_WORK)
     den = active.values("service_user_id").distinct().order_by().count()
-    jobs = Job.objects.filter(
-        episode__in=active.values("pk"), start_date__range=(period.start, period.end)
-    )
-    num = first_jobs_into_work(jobs).count()
+    jobs = Job.objects.filter(episode__in=active.values("pk"))
+    num = COUNT_RULES["people_into_work"].apply(jobs, period).count()
     return _ratio("out_of_work_employment_rate", num, den)
 
 
@@ -609,9 +611,7 @@ def normalise_name(text: str) -> str:
 def _distinct_share(key: str, scope: MetricScope, period: Period, field_name: str):
     names = [
         normalise_name(v)
-        for v in _jobs(scope)
-        .filter(start_date__range=(period.start, period.end))
-        .values_list(field_name, flat=True)
+        for v in COUNT_RULES["job_starts"].rows(scope, period).values_list(field_name, flat=True)
     ]
     names = [n for n in names if n]
     return _ratio(key, len(set(names)), len(names))
