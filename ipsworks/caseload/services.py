@@ -63,6 +63,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
@@ -1231,6 +1232,8 @@ def _bulk_insert(model, fields: list[str], rows: list[tuple], *, batch_size: int
         else _cached_prep(f, connection)
         for f in columns
     ]
+    if connection.vendor == "postgresql":
+        return _bulk_insert_unnest(connection, meta, columns, rows, batch_size, returning)
     pks: list[int] = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
@@ -1241,6 +1244,49 @@ def _bulk_insert(model, fields: list[str], rows: list[tuple], *, batch_size: int
                 for value, prep in zip(row, preps, strict=True)
             ]
             cursor.execute(f"{head} VALUES {', '.join([one] * len(chunk))}{tail}", params)
+            if returning:
+                pks += [r[0] for r in cursor.fetchall()]
+    return pks
+
+
+def _bulk_insert_unnest(connection, meta, columns, rows, batch_size: int, returning: bool):
+    """PostgreSQL: one array parameter per column (``INSERT ... SELECT FROM UNNEST``, as
+    Django's own ``bulk_create`` does there), so the statement stays short whatever the rows.
+    JSON columns travel as text and are cast back to jsonb."""
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    quote = connection.ops.quote_name
+    types, selects, preps = [], [], []
+    for n, f in enumerate(columns):
+        db_type = f.db_type(connection).split("(")[0]
+        if isinstance(f, models.JSONField):
+            types.append("text")
+            selects.append(f"c{n}::jsonb")
+            preps.append(lambda v: None if v is None else json.dumps(v, cls=DjangoJSONEncoder))
+        else:
+            types.append(db_type)
+            selects.append(f"c{n}")
+            preps.append(
+                None
+                if isinstance(f, models.CharField | models.BooleanField | models.IntegerField)
+                else _cached_prep(f, connection)
+            )
+    # Identifiers and types come from the model's metadata; every value is a parameter.
+    head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in columns)})"
+    arrays_sql = ", ".join(f"%s::{t}[]" for t in types)
+    aliases = ", ".join(f"c{n}" for n in range(len(columns)))
+    tail = f" RETURNING {quote(meta.pk.column)}" if returning else ""
+    select = ", ".join(selects)
+    sql = f"{head} SELECT {select} FROM UNNEST({arrays_sql}) AS u({aliases}){tail}"  # noqa: S608
+    pks: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch_size):
+            chunk = rows[start : start + batch_size]
+            arrays = [
+                [row[n] for row in chunk] if prep is None else [prep(row[n]) for row in chunk]
+                for n, prep in enumerate(preps)
+            ]
+            cursor.execute(sql, arrays)
             if returning:
                 pks += [r[0] for r in cursor.fetchall()]
     return pks
