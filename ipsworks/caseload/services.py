@@ -365,13 +365,14 @@ def _assignment(
         errors["team"] = [f"The team {team.name} is not part of {site.name}."]
     if specialist is not None:
         membership = (
-            Membership.objects.filter(user=specialist, role=Role.SPECIALIST, site=site)
+            Membership.objects.active()
+            .filter(user=specialist, role=Role.SPECIALIST, site=site)
             .order_by("-start_date")
             .first()
         )
         if membership is None:
             errors["specialist"] = [
-                f"{specialist.username} is not an employment specialist at {site.name}."
+                f"{specialist.username} is not a current employment specialist at {site.name}."
             ]
         elif team is None and membership.team_id:
             team = membership.team
@@ -379,7 +380,7 @@ def _assignment(
 
 
 def _is_specialist_at(actor, site) -> bool:
-    return Membership.objects.filter(user=actor, role=Role.SPECIALIST, site=site).exists()
+    return Membership.objects.active().filter(user=actor, role=Role.SPECIALIST, site=site).exists()
 
 
 def _episode_bounds(episode: Episode) -> dict[str, date | None]:
@@ -623,13 +624,22 @@ def update_episode(
     expected_version: int | None,
     values: Mapping[str, Any],
 ) -> Episode:
-    """Correct a referral: dates, source, assignment, status at referral, discharge."""
+    """Correct a referral: dates, source, assignment, status at referral, discharge.
+
+    A change of specialist or team must leave the referral within the actor's own case scope
+    (checked after the change, in the same transaction, so a refused change saves nothing):
+    a team leader may reassign within their team (or site, if they lead no one team), an
+    implementation manager within the site, a programme manager or administrator within the
+    programme; a specialist cannot hand a referral to a colleague, since it would leave their
+    own caseload. The refusal is a ``ValidationError`` on the ``specialist`` (or ``team``)
+    field."""
     _require_in_scope(actor, episode)
     unknown = set(values) - EPISODE_FIELDS
     if unknown:
         raise ValueError(f"update_episode cannot change {sorted(unknown)}")
     current = _lock(episode, expected_version, values)
     before = snapshot(current)
+    before_team = current.team
     for name, value in values.items():
         if name in {"referral_source", "discharge_reason", "employment_status"}:
             value = (value or "").strip()
@@ -638,10 +648,17 @@ def update_episode(
         setattr(current, name, value)
     errors: rules.Errors = {}
     if "specialist" in values or "team" in values:
+        # A new specialist without a team named brings their own team (as a new referral does).
+        new_specialist_only = "specialist" in values and "team" not in values
         spec, team, errors = _assignment(
-            site=current.site, specialist=current.specialist, team=current.team
+            site=current.site,
+            specialist=current.specialist,
+            team=None if new_specialist_only else current.team,
         )
-        current.specialist, current.team = spec, team
+        current.specialist, current.team = (
+            spec,
+            team or (before_team if new_specialist_only else None),
+        )
     bounds = _episode_bounds(current)
     errors = rules.merge(
         errors,
@@ -674,6 +691,19 @@ def update_episode(
             )
     _invalid(errors)
     _save(current)
+    if ("specialist" in values or "team" in values) and not scoped_cases(
+        actor, Episode.objects.filter(pk=current.pk)
+    ).exists():
+        # Raised inside this function's transaction: the save above is rolled back.
+        field_name = "specialist" if "specialist" in values else "team"
+        raise ValidationError(
+            {
+                field_name: [
+                    "You can only assign this referral to a specialist or team whose caseload "
+                    "you look after; after this change it would leave your caseload."
+                ]
+            }
+        )
     after = snapshot(current)
     _audit(
         actor=actor,
@@ -795,12 +825,7 @@ def record_activity(
     )
     _invalid(errors)
     if specialist is None:
-        if Membership.objects.filter(
-            user=actor, role=Role.SPECIALIST, site_id=episode.site_id
-        ).exists():
-            specialist = actor
-        else:
-            specialist = episode.specialist
+        specialist = actor if _is_specialist_at(actor, episode.site) else episode.specialist
     activity = Activity(
         episode=episode,
         site_id=episode.site_id,
@@ -1046,8 +1071,12 @@ def record_job_end(
 
 @transaction.atomic
 def remove_service_user(*, actor, service_user: ServiceUser, reason: str = "") -> None:
-    """Delete a person and all their records. Administrators only; audited with what was
-    removed (the person's snapshot and how many referrals, activities and jobs)."""
+    """Delete a person and all their records. Administrators only.
+
+    The audit event keeps only what is needed to account for the removal: the pseudonymous ID,
+    the site, the ids and counts of the referrals, activities and jobs removed, who removed them
+    and why. It deliberately keeps no copy of the person's details or of their records, so a
+    removal (a record entered in error, or an erasure) does not leave them in the audit trail."""
     scope = scope_for(actor)
     if not scope.has_role(Role.ADMINISTRATOR):
         raise CaseloadPermissionError("Only an administrator can remove a service user.")
@@ -1056,21 +1085,26 @@ def remove_service_user(*, actor, service_user: ServiceUser, reason: str = "") -
     site = person.site
     episodes = list(person.episodes.all())
     jobs = list(Job.objects.filter(episode__service_user=person))
-    activity_dates = list(
-        Activity.objects.filter(episode__service_user=person).values_list("date", flat=True)
+    activities = list(
+        Activity.objects.filter(episode__service_user=person).values_list("id", "date")
     )
     dates = [d for e in episodes for d in (e.referral_date, e.profile_started, e.discharge_date)]
     dates += [d for j in jobs for d in (j.start_date, j.end_date)]
-    dates += activity_dates
-    before = {
-        "service_user": snapshot(person),
-        "episodes": [snapshot(e) for e in episodes],
-        "jobs": [snapshot(j) for j in jobs],
-        "activities": len(activity_dates),
-        "reason": reason,
-    }
+    dates += [day for _, day in activities]
     pk = person.pk
     reference = person.reference
+    before = {
+        "service_user": {"id": pk, "reference": reference, "site": site.pk},
+        "episode_ids": sorted(e.pk for e in episodes),
+        "activity_ids": sorted(a for a, _ in activities),
+        "job_ids": sorted(j.pk for j in jobs),
+        "counts": {
+            "episodes": len(episodes),
+            "activities": len(activities),
+            "jobs": len(jobs),
+        },
+        "reason": reason,
+    }
     person.delete()
     record(
         actor=actor,
@@ -1079,8 +1113,9 @@ def remove_service_user(*, actor, service_user: ServiceUser, reason: str = "") -
         entity=ServiceUser._meta.label,
         entity_id=pk,
         site=site,
-        summary=f"Removed {reference} with {len(episodes)} referral(s), {len(jobs)} job(s) and "
-        f"{len(activity_dates)} activities" + (f": {reason}" if reason else ""),
+        summary=f"Removed {reference} at {site.name} with {len(episodes)} referral(s), "
+        f"{len(activities)} activities and {len(jobs)} job(s)"
+        + (f". Reason: {reason}" if reason else ""),
         before=before,
     )
     _changed(ServiceUser, site, dates)
@@ -1374,10 +1409,12 @@ class BulkWriter:
         self.actor_label = getattr(actor, "username", "") or "system"
         self.wages = WageTable.load()
         self.actor_is_specialist = _is_specialist_at(actor, site)
-        # The team of each specialist at the site (their latest membership), as _assignment.
+        # The team of each current specialist at the site (their latest active membership), as
+        # _assignment: someone who has left cannot be given referrals.
         self.specialist_team: dict[int, int | None] = {}
         for user_id, team_id in (
-            Membership.objects.filter(role=Role.SPECIALIST, site=site)
+            Membership.objects.active()
+            .filter(role=Role.SPECIALIST, site=site)
             .order_by("user_id", "-start_date", "-id")
             .values_list("user_id", "team_id")
         ):
@@ -1669,9 +1706,14 @@ class BulkWriter:
                     current.team_id = _pk(value)
                     continue
                 setattr(current, name, value)
-            if ("specialist" in changes[current.pk] or "team" in changes[current.pk]) and (
-                current.team_id is None and current.specialist_id is not None
-            ):
+            changed = changes[current.pk]
+            if "specialist" in changed and "team" not in changed:
+                # As update_episode: a new specialist brings their own team.
+                if current.specialist_id is not None:
+                    current.team_id = (
+                        self.specialist_team.get(current.specialist_id) or current.team_id
+                    )
+            elif "team" in changed and current.team_id is None and current.specialist_id:
                 current.team_id = self.specialist_team.get(current.specialist_id)
             current.version = (current.version or 0) + 1
             current.updated_at = self.now

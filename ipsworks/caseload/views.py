@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from ipsworks.accounts.models import User
+from ipsworks.accounts.models import Membership, User
 from ipsworks.accounts.roles import Role
 from ipsworks.accounts.scoping import case_sites, get_site_or_404, scope_for
 from ipsworks.core.dates import parse_day
@@ -86,6 +86,20 @@ def _int(value) -> int | None:
 # Caseload list
 
 
+def _filter_specialists(user) -> list[User]:
+    """Specialists offered in the caseload filter: those currently in post whose caseloads the
+    user looks after (a team leader of one team: that team's; a site or programme role: the
+    sites')."""
+    scope = scope_for(user)
+    ids = (
+        Membership.objects.active()
+        .filter(role=Role.SPECIALIST)
+        .filter(Q(site_id__in=scope.case_site_ids) | Q(team_id__in=scope.case_team_ids))
+        .values("user_id")
+    )
+    return list(User.objects.filter(pk__in=ids).order_by("username"))
+
+
 def caseload_list(request):
     user = request.user
     _require_cases(user)
@@ -102,13 +116,7 @@ def caseload_list(request):
     counts = selectors.stage_counts(user, query)
     specialists = []
     if not own_only:
-        specialists = list(
-            User.objects.filter(
-                memberships__role=Role.SPECIALIST, memberships__site__in=case_sites(user)
-            )
-            .distinct()
-            .order_by("username")
-        )
+        specialists = _filter_specialists(user)
     keep = {k: v for k, v in {"q": query.search, "specialist": query.specialist_id}.items() if v}
     stage_links = [
         {

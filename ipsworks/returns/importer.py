@@ -270,11 +270,23 @@ class Context:
             self.jobs[(job["episode__service_user_id"], job["start_date"])].append(job)
         self.specialists: dict[str, int] = {}
         self.specialist_names: dict[int, str] = {}
+        self.former_specialists: set[str] = set()
         from ipsworks.accounts.models import Membership
 
+        today = timezone.localdate()
         for m in Membership.objects.filter(site=site).select_related("user"):
-            if m.role != "specialist":
+            ended = (m.end_date is not None and m.end_date < today) or (
+                m.start_date is not None and m.start_date > today
+            )
+            if m.role != "specialist" or ended:
+                # Named in what the records already hold, but never matched for new rows: a
+                # specialist who has left (or not yet started) cannot be given referrals.
                 self.specialist_names.setdefault(m.user_id, m.user.username)
+                if m.role == "specialist":
+                    for name in (m.user.username, m.user.get_full_name()):
+                        key = " ".join(name.split()).casefold()
+                        if key:
+                            self.former_specialists.add(key)
                 continue
             user = m.user
             self.specialist_names[user.id] = user.username
@@ -467,17 +479,20 @@ def _caseload_row(ctx: Context, report: Report, sheet: str, row: ParsedRow, appl
 
     specialist_id = None
     if v.get("specialist"):
-        specialist_id = ctx.specialists.get(" ".join(v["specialist"].split()).casefold())
+        spec_key = " ".join(v["specialist"].split()).casefold()
+        specialist_id = ctx.specialists.get(spec_key)
         if specialist_id is None:
-            report.error(
-                message(
-                    sheet,
-                    row.number,
-                    row.headers["specialist"],
-                    f"{v['specialist']} is not a member of staff at {ctx.site.name} "
-                    "(write their ipsworks username).",
+            if spec_key in ctx.former_specialists:
+                problem = (
+                    f"{v['specialist']} is no longer an employment specialist at "
+                    f"{ctx.site.name}: name a specialist in post now."
                 )
-            )
+            else:
+                problem = (
+                    f"{v['specialist']} is not a member of staff at {ctx.site.name} "
+                    "(write their ipsworks username)."
+                )
+            report.error(message(sheet, row.number, row.headers["specialist"], problem))
             ok = False
     existing = ctx.episodes.get((person["id"], referral_date)) if person else None
     ep_id = existing["id"] if existing else None

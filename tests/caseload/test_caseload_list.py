@@ -120,3 +120,27 @@ def test_sorting_and_pages(client, users, site_a):
     assert "P029" in second and "P000" not in second
     newest = client.get("/caseload/people/?sort=-referred").content.decode()
     assert newest.index("P029") < newest.index("P028")
+
+
+def test_specialist_filter_offers_only_current_specialists_in_the_users_scope(
+    client, users, site_a, make_user
+):
+    north = users["specialist"].memberships.get().team
+    make_user(
+        "specialist",
+        site_a,
+        north,
+        username="a.left",
+        start_date=date(2015, 1, 1),
+        end_date=date(2016, 1, 31),
+    )
+    client.force_login(users["implementation_manager"])
+    offered = [u.username for u in client.get("/caseload/people/").context["specialists"]]
+    assert "a.es1" in offered and "a.es2" in offered
+    assert "a.left" not in offered
+    assert "b.es1" not in offered
+    client.force_login(users["team_leader"])
+    page = client.get("/caseload/people/")
+    offered = [u.username for u in page.context["specialists"]]
+    assert offered == ["a.es1"]
+    assert "a.es2" not in page.content.decode()

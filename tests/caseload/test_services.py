@@ -216,7 +216,32 @@ def test_only_an_administrator_removes_a_service_user_and_it_is_audited(users, j
     assert not ServiceUser.objects.filter(pk=person.pk).exists()
     event = AuditEvent.objects.get(event="caseload.service_user_removed")
     assert event.before["service_user"]["reference"] == "A001"
-    assert len(event.before["jobs"]) == 1
+    assert event.before["job_ids"] == [job_a.pk]
+    assert event.before["episode_ids"] == [job_a.episode_id]
+    assert event.before["counts"] == {"episodes": 1, "activities": 0, "jobs": 1}
+    assert event.before["reason"] == "Entered twice"
+    assert event.actor_id == users["administrator"].pk
+    assert "A001" in event.summary and "Entered twice" in event.summary
+
+
+def test_removal_audit_keeps_no_copy_of_the_persons_details_or_records(users, job_a):
+    person = job_a.episode.service_user
+    services.record_activity(
+        actor=users["specialist"],
+        episode=job_a.episode,
+        kind=ActivityKind.EMPLOYER_CONTACT,
+        date=date(2016, 4, 1),
+        employer="Bakery",
+    )
+    services.remove_service_user(actor=users["administrator"], service_user=person)
+    event = AuditEvent.objects.get(event="caseload.service_user_removed")
+    assert event.before["counts"]["activities"] == 1
+    assert event.after in (None, {})
+    text = str(event.before)
+    # No equality fields, employers, job titles or referral sources survive the removal.
+    for detail in ("25-34", "Corner Cafe", "Barista", "Reading CMHT", "Bakery"):
+        assert detail not in text
+    assert set(event.before["service_user"]) == {"id", "reference", "site"}
 
 
 def test_activity_is_credited_to_the_specialist_who_logged_it(users, episode_a):
@@ -277,3 +302,107 @@ def test_batch_rolls_back_everything_on_error(users, site_a, signals):
         )
     assert not ServiceUser.objects.exists()
     assert signals == []
+
+
+def test_specialist_cannot_hand_their_referral_to_a_colleague(users, episode_a):
+    with pytest.raises(ValidationError) as exc:
+        services.update_episode(
+            actor=users["specialist"],
+            episode=episode_a,
+            expected_version=episode_a.version,
+            values={"specialist": users["specialist_south"]},
+        )
+    assert "leave your caseload" in exc.value.message_dict["specialist"][0]
+    episode_a.refresh_from_db()
+    assert episode_a.specialist == users["specialist"]
+    assert episode_a.version == 1
+    assert not AuditEvent.objects.filter(event="caseload.episode_changed").exists()
+
+
+def test_team_leader_cannot_move_a_referral_to_another_teams_specialist(users, episode_a):
+    with pytest.raises(ValidationError) as exc:
+        services.update_episode(
+            actor=users["team_leader"],
+            episode=episode_a,
+            expected_version=episode_a.version,
+            values={"specialist": users["specialist_south"]},
+        )
+    assert "specialist" in exc.value.message_dict
+    episode_a.refresh_from_db()
+    assert episode_a.specialist == users["specialist"]
+    assert episode_a.team.name == "Alpha North CMHT"
+
+
+def test_team_leader_may_reassign_within_their_team(users, episode_a, make_user):
+    colleague = make_user("specialist", episode_a.site, episode_a.team, username="a.es3")
+    changed = services.update_episode(
+        actor=users["team_leader"],
+        episode=episode_a,
+        expected_version=episode_a.version,
+        values={"specialist": colleague},
+    )
+    assert changed.specialist == colleague
+
+
+def test_implementation_manager_may_reassign_across_teams(users, episode_a):
+    changed = services.update_episode(
+        actor=users["implementation_manager"],
+        episode=episode_a,
+        expected_version=episode_a.version,
+        values={"specialist": users["specialist_south"]},
+    )
+    assert changed.specialist == users["specialist_south"]
+    assert changed.team.name != "Alpha North CMHT"
+
+
+def test_a_specialist_who_has_left_cannot_be_assigned(users, episode_a, make_user):
+    gone = make_user(
+        "specialist",
+        episode_a.site,
+        episode_a.team,
+        username="a.left",
+        start_date=date(2015, 1, 1),
+        end_date=date(2016, 1, 31),
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.update_episode(
+            actor=users["implementation_manager"],
+            episode=episode_a,
+            expected_version=episode_a.version,
+            values={"specialist": gone},
+        )
+    assert "a.left" in exc.value.message_dict["specialist"][0]
+    with pytest.raises(ValidationError):
+        services.refer_service_user(
+            actor=users["implementation_manager"],
+            site=episode_a.site,
+            reference="A777",
+            referral_date=date(2016, 4, 1),
+            specialist=gone,
+        )
+
+
+def test_activity_by_someone_who_has_left_the_specialist_role_goes_to_the_episode(
+    users, episode_a, make_user
+):
+    # A team leader who used to be a specialist at the site is not credited as one now.
+    former = make_user("team_leader", episode_a.site, episode_a.team, username="a.former")
+    from ipsworks.accounts.models import Membership
+
+    Membership.objects.create(
+        user=former,
+        role="specialist",
+        programme=episode_a.site.programme,
+        site=episode_a.site,
+        team=episode_a.team,
+        start_date=date(2014, 1, 1),
+        end_date=date(2015, 12, 31),
+    )
+    activity = services.record_activity(
+        actor=former,
+        episode=episode_a,
+        kind=ActivityKind.EMPLOYER_CONTACT,
+        date=date(2016, 4, 1),
+        employer="Bakery",
+    )
+    assert activity.specialist == users["specialist"]

@@ -124,3 +124,29 @@ def test_an_unreadable_file_gets_a_plain_message(users, site_a, im, tmp_path):
     report = run(site_a, im, path)
     assert report.error_count == 1
     assert "could not be opened as a spreadsheet" in report.errors[0]
+
+
+def test_a_specialist_who_has_left_is_a_row_error_and_nothing_is_applied(
+    users, site_a, im, tmp_path, make_user
+):
+    north = users["specialist"].memberships.get().team
+    make_user(
+        "specialist",
+        site_a,
+        north,
+        username="a.left",
+        start_date=date(2015, 1, 1),
+        end_date=date(2016, 1, 31),
+    )
+    rows = [
+        CASELOAD_HEAD,
+        ["L1", "10/02/2016", "a.es1", "", ""],
+        ["L2", "10/02/2016", "a.left", "", ""],
+    ]
+    path = write_xlsx_rows(tmp_path / "r.xlsx", {"Caseload": rows, "Jobs": [JOBS_HEAD]})
+    report = run(site_a, im, path)
+    text = "\n".join(report.errors)
+    assert 'Caseload, row 3, "Employment specialist": a.left is no longer an employment' in text
+    assert "row 2" not in text
+    assert not Episode.objects.filter(specialist__username="a.left").exists()
+    assert ServiceUser.objects.count() == 0
