@@ -43,7 +43,7 @@ from ipsworks.organisation.models import Site
 from . import importer
 from .models import MonthlyReturn, ReturnImport
 from .readers import ACCEPTED_TYPES
-from .selectors import can_lock_returns, can_manage_returns, missing_returns
+from .selectors import can_lock_returns, can_manage_returns, expected_months, missing_returns
 
 log = logging.getLogger(__name__)
 SYSTEM_USERNAME = "ipsworks.system"
@@ -449,22 +449,64 @@ def start_processing(item: ReturnImport, *, apply: bool, actor) -> ReturnImport:
 
 
 def accept_import(*, actor, item: ReturnImport) -> ReturnImport:
-    """Apply a checked file (all or nothing)."""
+    """Apply a checked file (all or nothing).
+
+    The move from "checked" to "applying" is one conditional UPDATE, so of two accepts of the
+    same file (a double click, two people) exactly one goes ahead; the other is refused with a
+    message and changes nothing."""
     _require_manager(actor, item.site)
-    if item.state != ReturnImport.State.CHECKED:
+    claimed = ReturnImport.objects.filter(pk=item.pk, state=ReturnImport.State.CHECKED).update(
+        state=ReturnImport.State.APPLYING, rows_done=0
+    )
+    if not claimed:
+        current = ReturnImport.objects.filter(pk=item.pk).values_list("state", flat=True).first()
+        if current in {ReturnImport.State.APPLYING, ReturnImport.State.APPLIED}:
+            raise ValidationError(
+                "This file has already been accepted (it is being applied or was applied): "
+                "it was not applied a second time."
+            )
         raise ValidationError("Only a checked file without errors can be accepted.")
+    item.refresh_from_db()
     return start_processing(item, apply=True, actor=actor)
 
 
+@transaction.atomic
 def discard_import(*, actor, item: ReturnImport) -> None:
+    """Set a file aside without applying it (audited)."""
     _require_manager(actor, item.site)
-    if item.state in {ReturnImport.State.APPLIED, ReturnImport.State.APPLYING}:
+    current = ReturnImport.objects.select_for_update().get(pk=item.pk)
+    if current.state in {ReturnImport.State.APPLIED, ReturnImport.State.APPLYING}:
         raise ValidationError("An applied file cannot be discarded.")
-    item.state = ReturnImport.State.DISCARDED
-    item.save(update_fields=["state"])
+    if current.state == ReturnImport.State.DISCARDED:
+        raise ValidationError("This file was already discarded.")
+    before = snapshot(current)
+    current.state = ReturnImport.State.DISCARDED
+    current.save(update_fields=["state"])
+    names = ", ".join(f.get("name", "") for f in current.files or []) or "a file"
+    record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        event="returns.discarded",
+        instance=current,
+        site=current.site,
+        summary=f"{current.site.name} return for {current.month:%B %Y}: discarded {names} "
+        "without applying it",
+        before=before,
+        after=snapshot(current),
+    )
+    item.state = current.state
 
 
 # --- The monthly cycle -----------------------------------------------------------------------
+
+
+def _require_expected_month(site: Site, month: date) -> None:
+    """Only the months the site owes a return for (its period, up to the current month)."""
+    if month.replace(day=1) not in expected_months(site, timezone.localdate()):
+        raise ValidationError(
+            f"{site.name} has no return for {month:%B %Y}: choose a month from "
+            f"{site.start_date:%B %Y} up to this month, within the site's period."
+        )
 
 
 def _monthly(site: Site, month: date) -> MonthlyReturn:
@@ -478,6 +520,7 @@ def _monthly(site: Site, month: date) -> MonthlyReturn:
 def submit_month(*, actor, site: Site, month: date) -> MonthlyReturn:
     """The implementation manager marks the site's return for `month` as submitted."""
     _require_manager(actor, site)
+    _require_expected_month(site, month)
     obj = _monthly(site, month)
     if obj.locked_at:
         raise ValidationError(f"{month:%B %Y} is locked.")
@@ -505,6 +548,7 @@ def lock_month(*, actor, site: Site, month: date) -> MonthlyReturn:
     """A programme manager locks a submitted month: no file can change it until re-opened."""
     if not can_lock_returns(actor, site):
         raise ReturnsPermissionError("Only a programme manager can lock a month.")
+    _require_expected_month(site, month)
     obj = _monthly(site, month)
     if not obj.submitted_at:
         raise ValidationError(f"{month:%B %Y} has not been submitted, so it cannot be locked.")
@@ -535,6 +579,7 @@ def reopen_month(*, actor, site: Site, month: date, reason: str) -> MonthlyRetur
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": ["Say why the month is being re-opened."]})
+    _require_expected_month(site, month)
     obj = _monthly(site, month)
     if not obj.locked_at:
         raise ValidationError(f"{month:%B %Y} is not locked.")

@@ -180,27 +180,31 @@ def month_detail(request, slug, month):
 
 
 def _cycle_action(request, slug, month, action, **extra):
+    """Run a monthly-cycle service; returns (site, month, done). A refusal is shown as an
+    error message and `done` is False, so callers add a success message only when it worked."""
     site = _managed_site(request.user, slug)
     month = _month(month)
     try:
         action(actor=request.user, site=site, month=month, **extra)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
+        return site, month, False
     except PermissionDenied:
         raise Http404("Not found") from None
-    return site, month
+    return site, month, True
 
 
 @require_POST
 def submit(request, slug, month):
-    site, m = _cycle_action(request, slug, month, services.submit_month)
-    messages.success(request, f"{site.name}: the return for {m:%B %Y} is marked as submitted.")
+    site, m, done = _cycle_action(request, slug, month, services.submit_month)
+    if done:
+        messages.success(request, f"{site.name}: the return for {m:%B %Y} is marked as submitted.")
     return redirect("returns:site", slug=site.slug)
 
 
 @require_POST
 def lock(request, slug, month):
-    site, m = _cycle_action(request, slug, month, services.lock_month)
+    site, m, _done = _cycle_action(request, slug, month, services.lock_month)
     return redirect("returns:month", slug=site.slug, month=f"{m:%Y-%m}")
 
 
