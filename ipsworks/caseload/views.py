@@ -106,7 +106,8 @@ def caseload_list(request):
     own_only = _is_own_caseload_only(user)
     query = CaseloadQuery(
         stage=request.GET.get("stage", ""),
-        search=request.GET.get("q", "")[:40],
+        # NUL cannot be stored or searched for (PostgreSQL refuses it in any string literal).
+        search=request.GET.get("q", "").replace("\x00", "").strip()[:40],
         sort=request.GET.get("sort", selectors.DEFAULT_SORT),
         specialist_id=None if own_only else _int(request.GET.get("specialist")),
     )

@@ -20,3 +20,31 @@ def test_caseload_list_ignores_impossible_specialist_ids(client, users, value):
     client.force_login(users["implementation_manager"])
     response = client.get("/caseload/people/", {"specialist": value})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("q", "\x00"),
+        ("q", "A0\x001"),
+        ("q", "x" * 5000),
+        ("page", "99999999999999999999"),
+        ("page", "-3"),
+        ("sort", "-" * 50),
+        ("sort", "\x00"),
+        ("stage", "\x00"),
+        ("group", "0001-13"),
+        ("month", "0001-13"),
+        ("specialist", "\x00"),
+    ],
+)
+def test_caseload_list_survives_junk_query_parameters(client, users, name, value):
+    client.force_login(users["implementation_manager"])
+    response = client.get("/caseload/people/", {name: value})
+    assert response.status_code == 200
+
+
+def test_search_with_a_nul_character_searches_for_the_rest(client, users, episode_a):
+    client.force_login(users["specialist"])
+    page = client.get("/caseload/people/", {"q": "A0\x0001"}).content.decode()
+    assert "A001" in page

@@ -172,3 +172,25 @@ def test_other_work_is_logged_with_its_kind(client, users, episode_a):
         response.content.decode()
     )
     assert Activity.objects.get().kind == "benefits_planning"
+
+
+def test_a_specialist_cannot_hand_a_referral_to_a_colleague_from_the_edit_form(
+    client, users, episode_a
+):
+    client.force_login(users["specialist"])
+    response = client.post(
+        f"/caseload/referrals/{episode_a.pk}/edit/",
+        {
+            "version": episode_a.version,
+            "referral_date": "2016-03-01",
+            "referral_source": "Reading CMHT",
+            "specialist": users["specialist_south"].pk,
+            "team": episode_a.team_id,
+            "employment_status": "out_of_work",
+            "profile_started": "2016-03-08",
+        },
+    )
+    assert response.status_code == 200
+    assert "would leave your caseload" in response.content.decode()
+    episode_a.refresh_from_db()
+    assert episode_a.specialist == users["specialist"]
