@@ -95,3 +95,28 @@ def test_a_new_referral_before_the_last_discharge_is_refused(users, episode_a, s
         )
     assert "before the previous referral was closed" in str(refused.value)
     assert Episode.objects.filter(service_user=episode_a.service_user).count() == 1
+
+
+def test_the_bulk_writer_refuses_a_specialist_who_has_left(users, site_a, episode_a, make_user):
+    gone = make_user(
+        "specialist",
+        site_a,
+        episode_a.team,
+        username="a.left",
+        start_date=date(2015, 1, 1),
+        end_date=date(2016, 1, 31),
+    )
+    with services.bulk_apply(actor=users["implementation_manager"], site=site_a) as writer:
+        with pytest.raises(ValidationError) as exc:
+            writer.new_episode(
+                service_user=None,
+                reference="L9",
+                referral_date=date(2016, 3, 1),
+                specialist_id=gone.pk,
+            )
+        assert "specialist" in exc.value.message_dict
+        with pytest.raises(ValidationError):
+            writer.update_episode(episode_id=episode_a.pk, changes={"specialist": gone.pk})
+    assert not ServiceUser.objects.filter(reference="L9").exists()
+    episode_a.refresh_from_db()
+    assert episode_a.specialist == users["specialist"]
