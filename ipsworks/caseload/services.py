@@ -648,8 +648,15 @@ def update_episode(
         setattr(current, name, value)
     errors: rules.Errors = {}
     if "specialist" in values or "team" in values:
-        # A new specialist without a team named brings their own team (as a new referral does).
-        new_specialist_only = "specialist" in values and "team" not in values
+        # A new specialist brings their own team (as a new referral does) unless a different
+        # team is named: the edit form sends the team unchanged along with a new specialist.
+        new_specialist_only = "specialist" in values and (
+            "team" not in values
+            or (
+                _plain(values["team"]) == before["team_id"]
+                and _plain(values["specialist"]) != before["specialist_id"]
+            )
+        )
         spec, team, errors = _assignment(
             site=current.site,
             specialist=current.specialist,

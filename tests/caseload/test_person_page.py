@@ -194,3 +194,48 @@ def test_a_specialist_cannot_hand_a_referral_to_a_colleague_from_the_edit_form(
     assert "would leave your caseload" in response.content.decode()
     episode_a.refresh_from_db()
     assert episode_a.specialist == users["specialist"]
+
+
+def test_a_team_leader_moving_a_referral_to_another_teams_specialist_is_refused(
+    client, users, episode_a
+):
+    client.force_login(users["team_leader"])
+    response = client.post(
+        f"/caseload/referrals/{episode_a.pk}/edit/",
+        {
+            "version": episode_a.version,
+            "referral_date": "2016-03-01",
+            "referral_source": "Reading CMHT",
+            "specialist": users["specialist_south"].pk,
+            "team": episode_a.team_id,
+            "employment_status": "out_of_work",
+            "profile_started": "2016-03-08",
+        },
+    )
+    assert response.status_code == 200
+    assert "would leave your caseload" in response.content.decode()
+    episode_a.refresh_from_db()
+    assert episode_a.specialist == users["specialist"]
+
+
+def test_an_implementation_manager_moving_a_referral_brings_the_new_specialists_team(
+    client, users, episode_a
+):
+    client.force_login(users["implementation_manager"])
+    south = users["specialist_south"]
+    response = client.post(
+        f"/caseload/referrals/{episode_a.pk}/edit/",
+        {
+            "version": episode_a.version,
+            "referral_date": "2016-03-01",
+            "referral_source": "Reading CMHT",
+            "specialist": south.pk,
+            "team": episode_a.team_id,
+            "employment_status": "out_of_work",
+            "profile_started": "2016-03-08",
+        },
+    )
+    assert response.status_code == 302
+    episode_a.refresh_from_db()
+    assert episode_a.specialist == south
+    assert episode_a.team_id == south.memberships.get().team_id
