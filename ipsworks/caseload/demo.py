@@ -12,7 +12,7 @@ has something to highlight). Every record is marked ``is_synthetic`` and passes 
 
 The plan for each site is computed by pure functions from ``ctx.rng`` (deterministic for a given
 seed) and written with ``bulk_create``. ``records_changed`` is sent once per site at the end.
-Records are shared between each site's two specialists (``<site>.es1`` and ``.es2``); people
+Records are shared between each site's specialists (``<site>.es1``, ``.es2``, ...); people
 are discharged within months so that open caseloads stay near the limit of 20.
 """
 
@@ -60,9 +60,18 @@ PREFIX = {
     "northamptonshire": "NTH",
     "wiltshire": "WLT",
 }
-# Specialists per site. The foundation's demo has two at each site (S.es1, S.es2); a larger
-# number here would add accounts S.es3... with the demo password.
-SPECIALISTS = dict.fromkeys(TABLE3, 2)
+# Specialists per site, following the posts in the seed's Table 1 (Bradford five, Wiltshire
+# five and a half, Bedfordshire and Luton seven, Northamptonshire a seconded third post). The
+# foundation's demo has S.es1 and S.es2 at each site; the others are added as S.es3... with the
+# demo password.
+SPECIALISTS = {
+    "berkshire": 2,
+    "lincolnshire": 2,
+    "bradford": 5,
+    "wiltshire": 5,
+    "bedfordshire-luton": 7,
+    "northamptonshire": 3,
+}
 LAGGING = {"northamptonshire"}
 
 AGE_BANDS = [
