@@ -452,9 +452,9 @@ def refer_service_user(
         is_synthetic=is_synthetic,
     )
     person.save()
-    episode = Episode(
+    episode = _create_episode(
+        actor=actor,
         service_user=person,
-        site=site,
         referral_date=referral_date,
         referral_source=referral_source,
         team=team,
@@ -462,8 +462,6 @@ def refer_service_user(
         employment_status=employment_status,
         profile_started=profile_started,
     )
-    episode.save()
-    _require_in_scope(actor, episode)
     _audit(
         actor=actor,
         action=AuditEvent.Action.CREATE,
@@ -474,6 +472,15 @@ def refer_service_user(
         after={"service_user": snapshot(person), "episode": snapshot(episode)},
     )
     _changed(Episode, site, [referral_date, profile_started])
+    return episode
+
+
+def _create_episode(*, actor, service_user: ServiceUser, **fields) -> Episode:
+    """Save a new referral episode for `service_user` and check the actor may still see it
+    (so nobody can create a referral outside their own scope). Callers validate and audit."""
+    episode = Episode(service_user=service_user, site=service_user.site, **fields)
+    episode.save()
+    _require_in_scope(actor, episode)
     return episode
 
 
@@ -508,9 +515,9 @@ def add_episode(
     last_close = service_user.episodes.aggregate(last=Max("discharge_date"))["last"]
     errors = rules.merge(errors, _after_last_close(referral_date, last_close))
     _invalid(errors)
-    episode = Episode(
+    episode = _create_episode(
+        actor=actor,
         service_user=service_user,
-        site=site,
         referral_date=referral_date,
         referral_source=referral_source,
         team=team,
@@ -518,8 +525,6 @@ def add_episode(
         employment_status=employment_status,
         profile_started=profile_started,
     )
-    episode.save()
-    _require_in_scope(actor, episode)
     _audit(
         actor=actor,
         action=AuditEvent.Action.CREATE,
