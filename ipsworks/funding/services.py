@@ -43,42 +43,65 @@ def _apply(instance, data: dict[str, Any], fields: list[str]) -> None:
     instance.full_clean()
 
 
-@transaction.atomic
-def create_post(*, actor, site: Site, data: dict[str, Any]) -> Post:
-    _check(actor, site)
-    post = Post(site=site)
-    _apply(post, data, POST_FIELDS)
-    post.save()
+def _create(*, actor, instance, data: dict[str, Any], fields: list[str], event: str, what: str):
+    """Check, validate, save and audit a new post or stakeholder (same transaction)."""
+    _check(actor, instance.site)
+    _apply(instance, data, fields)
+    instance.save()
     record(
         actor=actor,
         action="create",
-        event="funding.post_created",
-        instance=post,
-        site=site,
-        summary=f"Post added: {post}",
-        after=snapshot(post),
+        event=event,
+        instance=instance,
+        site=instance.site,
+        summary=f"{what} added: {instance}",
+        after=snapshot(instance),
     )
-    return post
+    return instance
+
+
+def _update(*, actor, instance, data: dict[str, Any], fields: list[str], event: str, what: str):
+    """Lock, check, validate, save and audit a change to a post or stakeholder."""
+    instance = type(instance).objects.select_for_update().get(pk=instance.pk)
+    _check(actor, instance.site)
+    before = snapshot(instance)
+    _apply(instance, data, fields)
+    instance.save()
+    record(
+        actor=actor,
+        action="update",
+        event=event,
+        instance=instance,
+        site=instance.site,
+        summary=f"{what} changed: {instance}",
+        before=before,
+        after=snapshot(instance),
+    )
+    return instance
+
+
+@transaction.atomic
+def create_post(*, actor, site: Site, data: dict[str, Any]) -> Post:
+    return _create(
+        actor=actor,
+        instance=Post(site=site),
+        data=data,
+        fields=POST_FIELDS,
+        event="funding.post_created",
+        what="Post",
+    )
 
 
 @transaction.atomic
 def update_post(*, actor, post: Post, data: dict[str, Any]) -> Post:
-    post = Post.objects.select_for_update().get(pk=post.pk)
-    _check(actor, post.site)
-    before = snapshot(post)
-    _apply(post, data, POST_FIELDS)
-    post.save()
-    record(
+    return _update(
         actor=actor,
-        action="update",
-        event="funding.post_changed",
         instance=post,
-        site=post.site,
-        summary=f"Post changed: {post}",
-        before=before,
-        after=snapshot(post),
+        data=data,
+        fields=POST_FIELDS,
+        event="funding.post_changed",
+        what="Post",
     )
-    return post
 
 
 @transaction.atomic
@@ -106,40 +129,26 @@ def set_site_status(
 
 @transaction.atomic
 def create_stakeholder(*, actor, site: Site, data: dict[str, Any]) -> Stakeholder:
-    _check(actor, site)
-    item = Stakeholder(site=site)
-    _apply(item, data, STAKEHOLDER_FIELDS)
-    item.save()
-    record(
+    return _create(
         actor=actor,
-        action="create",
+        instance=Stakeholder(site=site),
+        data=data,
+        fields=STAKEHOLDER_FIELDS,
         event="funding.stakeholder_created",
-        instance=item,
-        site=site,
-        summary=f"Stakeholder added: {item}",
-        after=snapshot(item),
+        what="Stakeholder",
     )
-    return item
 
 
 @transaction.atomic
 def update_stakeholder(*, actor, stakeholder: Stakeholder, data: dict[str, Any]) -> Stakeholder:
-    item = Stakeholder.objects.select_for_update().get(pk=stakeholder.pk)
-    _check(actor, item.site)
-    before = snapshot(item)
-    _apply(item, data, STAKEHOLDER_FIELDS)
-    item.save()
-    record(
+    return _update(
         actor=actor,
-        action="update",
+        instance=stakeholder,
+        data=data,
+        fields=STAKEHOLDER_FIELDS,
         event="funding.stakeholder_changed",
-        instance=item,
-        site=item.site,
-        summary=f"Stakeholder changed: {item}",
-        before=before,
-        after=snapshot(item),
+        what="Stakeholder",
     )
-    return item
 
 
 __all__ = [
