@@ -69,18 +69,3 @@ def populated(users, site_a):
         discharge_reason="moved",
     )
     return site_a
-
-
-@pytest.fixture(autouse=True)
-def wage_rates(db):
-    """The shipped UK rates (a data migration); reloaded when a transactional test elsewhere
-    flushed the table."""
-    import importlib
-
-    from django.apps import apps
-
-    from ipsworks.caseload.models import MinimumWageRate
-
-    if not MinimumWageRate.objects.exists():
-        migration = importlib.import_module("ipsworks.caseload.migrations.0002_minimum_wage_rates")
-        migration.load(apps, None)
