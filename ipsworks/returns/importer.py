@@ -193,7 +193,11 @@ class EpisodeState:
 
 
 class Context:
-    """What the check needs to know about the site's records, loaded once."""
+    """What the check needs to know about the site's records, loaded once.
+
+    It reads the whole site's records without ``scoped_cases``: it is reached only through
+    ``returns.services.run_return``, which first requires ``can_manage_returns`` (a role whose
+    scope is the whole site), and matching a file against the site needs every record."""
 
     def __init__(self, site, month: date, today: date):
         self.site = site
