@@ -45,8 +45,8 @@ from ipsworks.caseload.models import (
 )
 from ipsworks.caseload.wages import WageTable
 
-from .cells import CellError, is_blank, parse_cell, shown
-from .columns import CASELOAD, JOBS, match_headers
+from .cells import CellError, is_blank, parser_for, shown
+from .columns import CASELOAD, CASELOAD_COLUMNS, JOB_COLUMNS, JOBS, match_headers
 from .models import month_last_day
 from .readers import ReturnFileError, open_return
 
@@ -75,6 +75,14 @@ JOB_FIELDS = [
     "end_date",
     "end_reason",
 ]
+CASELOAD_LABELS = {c.key: c.label for c in CASELOAD_COLUMNS}
+JOB_LABELS = {c.key: c.label for c in JOB_COLUMNS}
+_BLANK_AS_EMPTY = frozenset({"referral_source", "discharge_reason"})
+_EPISODE_DEFAULTS = {
+    "employment_status": EmploymentStatus.OUT_OF_WORK,
+    "referral_source": "",
+    "discharge_reason": "",
+}
 RULE_FIELD_TO_COLUMN = {
     "reference": "service_user_id",
     "referral_date": "referral_date",
@@ -300,8 +308,8 @@ class Context:
                     self.specialists.setdefault(key, user.id)
         self.wages = WageTable.load()
         # What the file itself adds: new people and episodes, by ID.
-        self.file_people: dict[str, dict] = {}
-        self.file_episode_keys: set[tuple[str, date]] = set()
+        # ID (casefolded) -> [the ID as written, EpisodeState of each of its Caseload rows...]
+        self.file_people: dict[str, list] = {}
         self.file_job_seen: dict[tuple[str, date], int] = defaultdict(int)
 
 
@@ -338,29 +346,29 @@ def _rows(sheet_rows, report: Report, sheet_label: str):
         return
     present = {c.key for c in positions.values()}
     headers = {c.key: str(sheet_rows.headers[i]).strip() for i, c in positions.items()}
+    plan = [(index, column.key, parser_for(column)) for index, column in positions.items()]
     for number, cells in sheet_rows.rows:
-        if all(is_blank(c) for c in cells):
-            continue
-        report.rows += 1
+        width = len(cells)
         values: dict = {}
-        row = ParsedRow(number, values, present, headers)
-        for index, column in positions.items():
-            raw = cells[index] if index < len(cells) else None
+        ok = True
+        for index, key, parse in plan:
+            raw = cells[index] if index < width else None
             try:
-                values[column.key] = parse_cell(column, raw)
+                values[key] = parse(raw)
             except CellError as exc:
-                values[column.key] = None
-                row.ok = False
-                report.error(message(sheet_label, number, headers[column.key], str(exc)))
+                values[key] = None
+                ok = False
+                report.error(message(sheet_label, number, headers[key], str(exc)))
             except Exception:  # noqa: BLE001 - a cell must never break the import
-                values[column.key] = None
-                row.ok = False
+                values[key] = None
+                ok = False
                 report.error(
-                    message(
-                        sheet_label, number, headers[column.key], f"{shown(raw)} could not be read"
-                    )
+                    message(sheet_label, number, headers[key], f"{shown(raw)} could not be read")
                 )
-        yield row
+        if ok and all(v is None for v in values.values()) and all(is_blank(c) for c in cells):
+            continue  # a blank row (a readable blank cell gives None)
+        report.rows += 1
+        yield ParsedRow(number, values, present, headers, ok)
 
 
 def _rule_errors(report: Report, sheet_label: str, row: ParsedRow, errors: dict, columns) -> bool:
@@ -447,8 +455,6 @@ def process(
 
 
 def _caseload_row(ctx: Context, report: Report, sheet: str, row: ParsedRow, applier) -> None:
-    from .columns import CASELOAD_COLUMNS
-
     v = row.values
     reference = v.get("service_user_id") or ""
     ok = row.ok
@@ -467,8 +473,8 @@ def _caseload_row(ctx: Context, report: Report, sheet: str, row: ParsedRow, appl
                 CASELOAD_COLUMNS,
             )
         return
-    file_key = (key_cf, referral_date)
-    if file_key in ctx.file_episode_keys:
+    earlier = ctx.file_people.get(key_cf)
+    if earlier is not None and any(s.referral_date == referral_date for s in earlier[1:]):
         report.error(
             message(
                 sheet,
@@ -479,7 +485,6 @@ def _caseload_row(ctx: Context, report: Report, sheet: str, row: ParsedRow, appl
             )
         )
         return
-    ctx.file_episode_keys.add(file_key)
 
     specialist_id = None
     if v.get("specialist"):
@@ -501,52 +506,58 @@ def _caseload_row(ctx: Context, report: Report, sheet: str, row: ParsedRow, appl
     existing = ctx.episodes.get((person["id"], referral_date)) if person else None
     ep_id = existing["id"] if existing else None
 
-    def current(name):
-        if name in row.present:
-            value = v.get(name)
-            if name == "employment_status":
-                return value or EmploymentStatus.OUT_OF_WORK
-            if name in ("referral_source", "discharge_reason"):
-                return value or ""
-            if name == "specialist":
-                return specialist_id
-            return value
-        if existing:
-            return existing["specialist_id" if name == "specialist" else name]
-        return {"employment_status": EmploymentStatus.OUT_OF_WORK}.get(
-            name, "" if name in ("referral_source", "discharge_reason") else None
-        )
-
-    final = {name: current(name) for name in EPISODE_FIELDS}
+    # Each field's value after the row: the file's where the column is there, else what is
+    # recorded (or the default for a new referral).
+    present = row.present
+    final = {}
+    for name in EPISODE_FIELDS:
+        if name in present:
+            value = specialist_id if name == "specialist" else v.get(name)
+            if name in _BLANK_AS_EMPTY:
+                value = value or ""
+            elif name == "employment_status":
+                value = value or EmploymentStatus.OUT_OF_WORK
+        elif existing:
+            value = existing["specialist_id" if name == "specialist" else name]
+        else:
+            value = _EPISODE_DEFAULTS.get(name)
+        final[name] = value
+    discharge_date = final["discharge_date"]
     errors = rules.check_episode(
         referral_date=referral_date,
         profile_started=final["profile_started"],
-        discharge_date=final["discharge_date"],
+        discharge_date=discharge_date,
         discharge_reason=final["discharge_reason"],
         today=ctx.today,
         first_job_start=ctx.first_job.get(ep_id) if ep_id else None,
         first_activity=ctx.first_activity.get(ep_id) if ep_id else None,
         last_record=ctx.last_record.get(ep_id) if ep_id else None,
     )
-    if _rule_errors(report, sheet, row, errors, CASELOAD_COLUMNS):
+    if errors and _rule_errors(report, sheet, row, errors, CASELOAD_COLUMNS):
         ok = False
 
     # Activity counts for the month.
-    activity_day = min(d for d in (ctx.month_end, ctx.today, final["discharge_date"]) if d)
+    activity_day = ctx.month_end if ctx.month_end < ctx.today else ctx.today
+    if discharge_date is not None and discharge_date < activity_day:
+        activity_day = discharge_date
     additions: dict[str, int] = {}
+    no_day = None  # whether the month has no day for new activities (worked out when needed)
     for column_key, kind in COUNT_KINDS.items():
         wanted = v.get(column_key)
         if wanted is None:
             continue
         have = ctx.counts.get((ep_id, kind), 0) if ep_id else 0
         if wanted > have:
-            errs = rules.check_activity(
-                date_=activity_day,
-                referral_date=referral_date,
-                discharge_date=final["discharge_date"],
-                today=ctx.today,
-            )
-            if activity_day < ctx.month or errs:
+            if no_day is None:
+                no_day = activity_day < ctx.month or bool(
+                    rules.check_activity(
+                        date_=activity_day,
+                        referral_date=referral_date,
+                        discharge_date=discharge_date,
+                        today=ctx.today,
+                    )
+                )
+            if no_day:
                 report.error(
                     message(
                         sheet,
@@ -572,25 +583,24 @@ def _caseload_row(ctx: Context, report: Report, sheet: str, row: ParsedRow, appl
 
     # Remember the episode for the Jobs sheet and the one-open-episode check.
     pid = person["id"] if person else None
-    state = EpisodeState(
-        ep_id, referral_date, final["profile_started"], final["discharge_date"], row.number
-    )
-    ctx.file_people.setdefault(key_cf, {"reference": reference, "episodes": []})
-    ctx.file_people[key_cf]["episodes"].append(state)
+    state = EpisodeState(ep_id, referral_date, final["profile_started"], discharge_date, row.number)
+    if earlier is None:
+        ctx.file_people[key_cf] = [reference, state]
+    else:
+        earlier.append(state)
     if not ok:
         return
 
-    labels = {c.key: c.label for c in CASELOAD_COLUMNS}
     record = f"{reference} referred {referral_date:%d/%m/%Y}"
     if existing is None:
         fields = []
         if report.listing:
             fields = [
-                [labels[n], "", _display(_shown_value(ctx, n, final[n]))]
+                [CASELOAD_LABELS[n], "", _display(_shown_value(ctx, n, final[n]))]
                 for n in EPISODE_FIELDS
                 if final[n] not in (None, "")
             ]
-            fields += [[labels[k], "", str(v[k])] for k in COUNT_KINDS if v.get(k)]
+            fields += [[CASELOAD_LABELS[k], "", str(v[k])] for k in COUNT_KINDS if v.get(k)]
         report.change(CASELOAD, row.number, record, "new", fields)
         if _applying(applier, report):
 
@@ -598,8 +608,9 @@ def _caseload_row(ctx: Context, report: Report, sheet: str, row: ParsedRow, appl
                 person_id, new_id = applier.new_episode(
                     pid, reference, {"referral_date": referral_date, **final}
                 )
-                ctx.users[key_cf] = {"id": person_id, "reference": reference, "age_band": ""}
-                ctx.episodes[(person_id, referral_date)] = {"id": new_id}
+                if pid is None:
+                    ctx.users[key_cf] = {"id": person_id, "reference": reference, "age_band": ""}
+                state.id = new_id
                 for kind, n in additions.items():
                     applier.add_activities(new_id, kind, activity_day, n)
 
@@ -611,13 +622,17 @@ def _caseload_row(ctx: Context, report: Report, sheet: str, row: ParsedRow, appl
         if final[name] != old:
             changed[name] = (old, final[name])
     fields = [
-        [labels[n], _display(_shown_value(ctx, n, o)), _display(_shown_value(ctx, n, nv))]
+        [
+            CASELOAD_LABELS[n],
+            _display(_shown_value(ctx, n, o)),
+            _display(_shown_value(ctx, n, nv)),
+        ]
         for n, (o, nv) in changed.items()
     ]
     for column_key, kind in COUNT_KINDS.items():
         if kind in additions:
             have = ctx.counts.get((ep_id, kind), 0)
-            fields.append([labels[column_key], str(have), str(have + additions[kind])])
+            fields.append([CASELOAD_LABELS[column_key], str(have), str(have + additions[kind])])
     if not fields:
         report.change(CASELOAD, row.number, record, "unchanged", [])
         return
@@ -637,8 +652,6 @@ def _shown_value(ctx: Context, name: str, value):
     if name == "specialist" and value:
         return ctx.specialist_names.get(value, value)
     if name in ("employment_status", "discharge_reason") and value:
-        from .columns import CASELOAD_COLUMNS
-
         column = next(c for c in CASELOAD_COLUMNS if c.key == name)
         return dict(column.choices).get(value, value)
     return value
@@ -646,14 +659,14 @@ def _shown_value(ctx: Context, name: str, value):
 
 def _check_open_episodes(ctx: Context, report: Report) -> None:
     """After the file, a person may still have only one open referral."""
-    for key_cf, info in ctx.file_people.items():
+    for key_cf, (reference, *file_states) in ctx.file_people.items():
         person = ctx.users.get(key_cf)
         states = (
             {s.referral_date: s for s in ctx.person_episodes.get(person["id"], [])}
             if (person and "id" in person and person["id"] in ctx.person_episodes)
             else {}
         )
-        for state in info["episodes"]:
+        for state in file_states:
             states[state.referral_date] = state
         open_ones = sorted(
             (s for s in states.values() if s.discharge_date is None), key=lambda s: s.referral_date
@@ -662,9 +675,7 @@ def _check_open_episodes(ctx: Context, report: Report) -> None:
             newest = open_ones[-1]
             errors = rules.check_new_episode(open_episode_referral=open_ones[0].referral_date)
             for text in errors.get("referral_date", []):
-                report.error(
-                    message(CASELOAD, newest.row, "Referral date", f"{info['reference']}: {text}")
-                )
+                report.error(message(CASELOAD, newest.row, "Referral date", f"{reference}: {text}"))
 
 
 # --- Jobs rows -------------------------------------------------------------------------------
@@ -674,7 +685,7 @@ def _episode_for_job(ctx: Context, key_cf: str, person, start: date) -> EpisodeS
     states: dict[date, EpisodeState] = {}
     if person and person.get("id") in ctx.person_episodes:
         states = {s.referral_date: s for s in ctx.person_episodes[person["id"]]}
-    for state in ctx.file_people.get(key_cf, {}).get("episodes", []):
+    for state in ctx.file_people.get(key_cf, [None])[1:]:
         states[state.referral_date] = state
     if not states:
         return None
@@ -683,8 +694,6 @@ def _episode_for_job(ctx: Context, key_cf: str, person, start: date) -> EpisodeS
 
 
 def _job_row(ctx: Context, report: Report, sheet: str, row: ParsedRow, applier) -> None:
-    from .columns import JOB_COLUMNS
-
     v = row.values
     reference = v.get("service_user_id") or ""
     ok = row.ok
@@ -778,7 +787,7 @@ def _job_row(ctx: Context, report: Report, sheet: str, row: ParsedRow, applier) 
                 f"will not count as competitive. {decision.explanation}",
             )
         )
-    labels = {c.key: c.label for c in JOB_COLUMNS}
+    labels = JOB_LABELS
     if existing is None:
         fields = []
         if report.listing:
@@ -791,11 +800,8 @@ def _job_row(ctx: Context, report: Report, sheet: str, row: ParsedRow, applier) 
         if _applying(applier, report):
 
             def write():
-                ep_id = episode.id
-                if ep_id is None:
-                    person_id = pid or ctx.users[key_cf]["id"]
-                    ep_id = ctx.episodes[(person_id, episode.referral_date)]["id"]
-                applier.new_job(ep_id, {"start_date": start, **final})
+                # A referral new in this file has had its (pending) id set by its own row.
+                applier.new_job(episode.id, {"start_date": start, **final})
 
             _write(report, sheet, row, JOB_COLUMNS, write)
         return

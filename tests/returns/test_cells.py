@@ -1,14 +1,30 @@
 """Reading cells as real returns contain them."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ipsworks.returns.cells import CellError, parse_cell, parse_date
+from ipsworks.returns.cells import CellError, parse_cell, parse_date, parser_for
 from ipsworks.returns.columns import CASELOAD_COLUMNS, JOB_COLUMNS, match_headers, normalise
 
 COL = {c.key: c for c in (*CASELOAD_COLUMNS, *JOB_COLUMNS)}
+ALL_COLUMNS = [*CASELOAD_COLUMNS, *JOB_COLUMNS]
+ANY_CELL = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.text(max_size=50),
+    st.integers(min_value=-(10**7), max_value=10**7),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)),
+    st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 12, 31)),
+    st.sampled_from(
+        ["Out of work", "out of work", " 3 ", "3.0", "10000", "10001", "-1", "x" * 300, ""]
+    ),
+    st.sampled_from([0, -1, 10_000, 10_001, 0.0, -1.0, 10_000.0, 10_001.0, 2.5, 1e20]),
+)
 
 
 @pytest.mark.parametrize(
@@ -73,3 +89,61 @@ def test_headers_match_without_case_spacing_punctuation_and_with_synonyms():
     assert unknown == ["Favourite colour"]
     for synonym in ("ID", "Client ID", "Service user ID"):
         assert match_headers("Jobs", [synonym])[0][0].key == "service_user_id"
+
+
+@settings(max_examples=300, deadline=None)
+@given(column=st.sampled_from(ALL_COLUMNS), value=ANY_CELL)
+def test_the_importers_cell_readers_agree_with_parse_cell(column, value):
+    """parser_for is a faster path to the same answer: same value, or the same message."""
+    try:
+        expected = ("value", parse_cell(column, value))
+    except CellError as exc:
+        expected = ("error", str(exc))
+    parse = parser_for(column)
+    for _ in range(2):  # the second call may come from the choice cache
+        try:
+            got = ("value", parse(value))
+        except CellError as exc:
+            got = ("error", str(exc))
+        assert got == expected
+
+
+TRICKY = [
+    None,
+    "",
+    "  ",
+    True,
+    0,
+    -1,
+    10_000,
+    10_001,
+    0.0,
+    10_000.0,
+    10_001.0,
+    2.5,
+    7.2,
+    date(2016, 3, 1),
+    datetime(2016, 3, 1, 9, 30),
+    "31/02/2016",
+    "Out of work",
+    " out  of WORK ",
+    "x" * 300,
+    " Greggs  plc ",
+    1001.0,
+    "42430",
+]
+
+
+@pytest.mark.parametrize("column", ALL_COLUMNS, ids=lambda c: c.key)
+def test_the_importers_cell_readers_agree_at_the_edges(column):
+    parse = parser_for(column)
+    for value in TRICKY * 2:
+        try:
+            expected = ("value", parse_cell(column, value))
+        except CellError as exc:
+            expected = ("error", str(exc))
+        try:
+            got = ("value", parse(value))
+        except CellError as exc:
+            got = ("error", str(exc))
+        assert got == expected, value
