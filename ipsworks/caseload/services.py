@@ -1231,12 +1231,21 @@ def _key(ref: RecordRef | None):
 
 
 _ENCODER = None
+_PLAIN_JSON = (type(None), bool, int, str, float)
 
 
 def _json_value(value):
-    global _ENCODER
-    if value is None or isinstance(value, bool | int | str | float):
+    """A field value as the audit's JSON holds it (as DjangoJSONEncoder writes it)."""
+    kind = type(value)
+    if kind in _PLAIN_JSON:
         return value
+    if kind is date:
+        return value.isoformat()
+    if kind is Decimal:
+        return str(value)
+    if isinstance(value, bool | int | str | float):
+        return value
+    global _ENCODER
     if _ENCODER is None:
         from django.core.serializers.json import DjangoJSONEncoder
 
@@ -1257,6 +1266,42 @@ def _fast_snapshot(instance: models.Model) -> dict[str, Any]:
         names = _SNAPSHOT_FIELDS[model] = [f.attname for f in model._meta.concrete_fields]
     values = instance.__dict__
     return {name: _json_value(values[name]) for name in names}
+
+
+_ROW_TEMPLATES: dict[type, dict[str, Any]] = {}
+
+
+def _new_row(model, **values) -> dict[str, Any]:
+    """A new record as a plain dict (every concrete field by attname, in the model's order,
+    defaults filled in, ``id`` None until inserted): what :class:`BulkWriter` queues instead of
+    building a model instance per record."""
+    template = _ROW_TEMPLATES.get(model)
+    if template is None:
+        template = _ROW_TEMPLATES[model] = {
+            f.attname: None
+            if f.primary_key
+            else (str(f.get_default()) if isinstance(f.get_default(), str) else f.get_default())
+            for f in model._meta.concrete_fields
+        }
+    row = dict(template)
+    row.update(values)
+    return row
+
+
+def _row_snapshot(row: dict[str, Any]) -> dict[str, Any]:
+    """The audit snapshot of a row made by :func:`_new_row` (as :func:`_fast_snapshot`)."""
+    return {name: _json_value(value) for name, value in row.items()}
+
+
+def _insert_rows(model, rows: list[dict[str, Any]], *, batch_size: int) -> None:
+    """Insert rows made by :func:`_new_row`; sets each row's ``id``."""
+    if not rows:
+        return
+    names = [name for name in rows[0] if name != "id"]
+    values = [tuple(row[name] for name in names) for row in rows]
+    pks = _bulk_insert(model, names, values, batch_size=batch_size, returning=True)
+    for row, pk in zip(rows, pks, strict=True):
+        row["id"] = pk
 
 
 def _bulk_insert(model, fields: list[str], rows: list[tuple], *, batch_size: int, returning: bool):
@@ -1355,16 +1400,6 @@ def _cached_prep(field, connection):
     return prep
 
 
-def _insert_objects(model, objs: list, *, batch_size: int) -> None:
-    """Insert new model instances (auto fields already filled in by the caller); sets pk."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    rows = [tuple(getattr(o, f.attname) for f in fields) for o in objs]
-    pks = _bulk_insert(model, [f.name for f in fields], rows, batch_size=batch_size, returning=True)
-    for obj, pk in zip(objs, pks, strict=True):
-        obj.pk = pk
-        obj._state.adding = False
-
-
 AUDIT_FIELDS = [
     "at",
     "actor",
@@ -1396,9 +1431,10 @@ ACTIVITY_INSERT = [
 @dataclass(slots=True)
 class _NewEpisode:
     person: PendingRecord | int
-    person_obj: ServiceUser | None
+    person_row: dict | None  # the new person (a _new_row), or None for a known one
     ref: PendingRecord
-    obj: Episode
+    row: dict  # the episode (a _new_row)
+    reference: str
 
 
 class BulkWriter:
@@ -1443,11 +1479,11 @@ class BulkWriter:
         }
         self.dates: set[date] = set()
         self.counts: Counter = Counter()
-        self._people: list[tuple[PendingRecord, ServiceUser]] = []
+        self._people: list[tuple[PendingRecord, dict]] = []
         self._episodes: list[_NewEpisode] = []
         self._episode_changes: dict[int, dict[str, Any]] = {}
         self._activities: list[tuple[RecordRef, str, date, int]] = []
-        self._jobs: list[tuple[RecordRef, Job]] = []
+        self._jobs: list[tuple[RecordRef, dict]] = []
         self._job_changes: dict[int, dict[str, Any]] = {}
         # A cache for one flush: episode pk -> (person pk, person's ID, specialist pk).
         self._episode_people: dict[int, tuple[int, str, int | None]] = {}
@@ -1499,39 +1535,41 @@ class BulkWriter:
                 ),
             )
         _invalid(errors)
-        person_obj = None
+        reference = (reference or "").strip()
+        person_row = None
         if service_user is None:
             person_ref: RecordRef = PendingRecord()
-            person_obj = ServiceUser(
-                site=self.site,
-                reference=(reference or "").strip(),
+            person_row = _new_row(
+                ServiceUser,
                 created_at=self.now,
                 updated_at=self.now,
+                site_id=self.site.pk,
+                reference=reference,
             )
-            self._people.append((person_ref, person_obj))
+            self._people.append((person_ref, person_row))
         else:
             person_ref = service_user
-        episode = Episode(
-            site=self.site,
+        episode = _new_row(
+            Episode,
+            created_at=self.now,
+            updated_at=self.now,
+            site_id=self.site.pk,
             referral_date=referral_date,
             referral_source=referral_source or "",
             team_id=self.specialist_team.get(specialist_id) if specialist_id else None,
             specialist_id=specialist_id,
-            employment_status=employment_status or EmploymentStatus.OUT_OF_WORK,
+            employment_status=str(employment_status or EmploymentStatus.OUT_OF_WORK),
             profile_started=profile_started,
-            created_at=self.now,
-            updated_at=self.now,
         )
         if discharged:
-            episode.discharge_date = discharge_date
-            episode.discharge_reason = discharge_reason or ""
-            episode.version = 2  # created, then discharged: as the per-record services leave it
+            episode["discharge_date"] = discharge_date
+            episode["discharge_reason"] = discharge_reason or ""
+            episode["version"] = 2  # created, then discharged: as the per-record services leave it
             self.last_close[_key(person_ref)] = discharge_date
         ref = PendingRecord()
-        episode._reference = (reference or "").strip()
-        self._episodes.append(_NewEpisode(person_ref, person_obj, ref, episode))
+        self._episodes.append(_NewEpisode(person_ref, person_row, ref, episode, reference))
         self.dates.update(d for d in (referral_date, profile_started, discharge_date) if d)
-        self._queued(2 if person_obj else 1)
+        self._queued(2 if person_row else 1)
         return person_ref, ref
 
     def update_episode(self, *, episode_id: int, changes: Mapping[str, Any]) -> None:
@@ -1577,8 +1615,11 @@ class BulkWriter:
     ) -> None:
         """A job start (as :func:`record_job_start`; the minimum wage is decided from the
         person's age band with the table loaded once)."""
-        job = Job(
-            site=self.site,
+        job = _new_row(
+            Job,
+            created_at=self.now,
+            updated_at=self.now,
+            site_id=self.site.pk,
             start_date=start_date,
             employer=(employer or "").strip(),
             job_title=(job_title or "").strip(),
@@ -1588,8 +1629,6 @@ class BulkWriter:
             open_to_anyone=True,
             end_date=end_date,
             end_reason=end_reason or "",
-            created_at=self.now,
-            updated_at=self.now,
         )
         self._jobs.append((episode, job))
         self.dates.update(d for d in (start_date, end_date) if d)
@@ -1627,30 +1666,34 @@ class BulkWriter:
         size = self.batch_size
         audit: list[tuple] = []
         if self._people:
-            _insert_objects(ServiceUser, [p for _r, p in self._people], batch_size=size)
+            _insert_rows(ServiceUser, [p for _r, p in self._people], batch_size=size)
             for ref, person in self._people:
-                ref.pk = person.pk
+                ref.pk = person["id"]
                 if ref in self.last_close:
-                    self.last_close[person.pk] = self.last_close.pop(ref)
+                    self.last_close[ref.pk] = self.last_close.pop(ref)
         if self._episodes:
             for item in self._episodes:
-                item.obj.service_user_id = _pk(item.person)
-            _insert_objects(Episode, [i.obj for i in self._episodes], batch_size=size)
+                item.row["service_user_id"] = _pk(item.person)
+            _insert_rows(Episode, [i.row for i in self._episodes], batch_size=size)
             for item in self._episodes:
-                item.ref.pk = item.obj.pk
-                ep = item.obj
-                self._episode_people[ep.pk] = (ep.service_user_id, ep._reference, ep.specialist_id)
-                after_episode = _fast_snapshot(ep)
-                if item.person_obj is not None:
+                ep = item.row
+                item.ref.pk = ep["id"]
+                self._episode_people[ep["id"]] = (
+                    ep["service_user_id"],
+                    item.reference,
+                    ep["specialist_id"],
+                )
+                after_episode = _row_snapshot(ep)
+                if item.person_row is not None:
                     audit.append(
                         self._event(
                             action=AuditEvent.Action.CREATE,
                             event="caseload.referred",
                             entity=Episode._meta.label,
-                            pk=ep.pk,
-                            summary=f"Referred {ep._reference} on {_day(ep.referral_date)}",
+                            pk=ep["id"],
+                            summary=f"Referred {item.reference} on {_day(ep['referral_date'])}",
                             after={
-                                "service_user": _fast_snapshot(item.person_obj),
+                                "service_user": _row_snapshot(item.person_row),
                                 "episode": after_episode,
                             },
                         )
@@ -1661,8 +1704,9 @@ class BulkWriter:
                             action=AuditEvent.Action.CREATE,
                             event="caseload.re_referred",
                             entity=Episode._meta.label,
-                            pk=ep.pk,
-                            summary=f"New referral for {ep._reference} on {_day(ep.referral_date)}",
+                            pk=ep["id"],
+                            summary=f"New referral for {item.reference} on "
+                            f"{_day(ep['referral_date'])}",
                             after=after_episode,
                         )
                     )
@@ -1809,31 +1853,31 @@ class BulkWriter:
     def _flush_jobs(self) -> list[tuple]:
         queued, self._jobs = self._jobs, []
         self._references([_pk(ref) for ref, _job in queued])
-        objs = []
+        rows = []
         for ref, job in queued:
-            job.episode_id = _pk(ref)
-            person_id = self._episode_people[job.episode_id][0]
+            job["episode_id"] = episode_id = _pk(ref)
+            person_id = self._episode_people[episode_id][0]
             decision = self.wages.decide(
-                start_date=job.start_date,
+                start_date=job["start_date"],
                 age_band=self.age_band.get(person_id, ""),
-                hourly_pay=job.hourly_pay,
-                open_to_anyone=job.open_to_anyone,
+                hourly_pay=job["hourly_pay"],
+                open_to_anyone=job["open_to_anyone"],
             )
-            job.minimum_wage = decision.minimum_wage
-            job.is_competitive = decision.is_competitive
-            objs.append(job)
-        _insert_objects(Job, objs, batch_size=self.batch_size)
+            job["minimum_wage"] = decision.minimum_wage
+            job["is_competitive"] = decision.is_competitive
+            rows.append(job)
+        _insert_rows(Job, rows, batch_size=self.batch_size)
         return [
             self._event(
                 action=AuditEvent.Action.CREATE,
                 event="caseload.job_started",
                 entity=Job._meta.label,
-                pk=job.pk,
-                summary=f"{self._episode_people[job.episode_id][1]} started work as "
-                f"{job.job_title} on {_day(job.start_date)}",
-                after=_fast_snapshot(job),
+                pk=job["id"],
+                summary=f"{self._episode_people[job['episode_id']][1]} started work as "
+                f"{job['job_title']} on {_day(job['start_date'])}",
+                after=_row_snapshot(job),
             )
-            for job in objs
+            for job in rows
         ]
 
     def _flush_job_changes(self) -> list[tuple]:
