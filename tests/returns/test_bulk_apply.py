@@ -236,3 +236,19 @@ def test_a_file_is_refused_when_the_records_changed_after_the_check(populated, i
         expected_fingerprint=fresh.fingerprint,
     )
     assert applied.errors == [] and applied.total_changes == fresh.total_changes
+
+
+def test_records_written_one_at_a_time_after_a_bulk_apply_get_fresh_ids(populated, im, tmp_path):
+    """The bulk path draws ids as an INSERT would (on PostgreSQL from the table's sequence, for
+    COPY), so the per-record services carry on after it without a clash."""
+    files = mixed_file(im, populated, tmp_path)
+    assert run_return(actor=im, site=populated, month=MONTH, files=files, apply=True).errors == []
+    highest = {m: m.objects.order_by("-id").values_list("id", flat=True)[0] for m in (Episode,)}
+    later = cs.refer_service_user(
+        actor=im, site=populated, reference="LATER1", referral_date=date(2016, 3, 30)
+    )
+    assert later.pk > highest[Episode]
+    assert later.service_user.pk == ServiceUser.objects.order_by("-id").first().pk
+    n1 = Episode.objects.get(site=populated, service_user__reference="N1")
+    audit = AuditEvent.objects.filter(entity="caseload.Episode", entity_id=str(n1.pk))
+    assert audit.get(event="caseload.referred").after["episode"]["id"] == n1.pk
