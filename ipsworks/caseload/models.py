@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 
 from ipsworks.accounts.scoping import ScopePaths
 
@@ -149,6 +150,11 @@ class ServiceUser(VersionedModel):
             models.UniqueConstraint(
                 fields=["site", "reference"], name="service_user_id_unique_in_site"
             )
+        ]
+        indexes = [
+            # IDs are matched without regard to case (a return's "a101" is A101): the returns
+            # importer looks people up by LOWER(reference) a chunk of rows at a time.
+            models.Index(models.F("site"), Lower("reference"), name="service_user_id_any_case"),
         ]
 
     def __str__(self) -> str:

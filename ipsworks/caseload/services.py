@@ -1468,16 +1468,11 @@ class BulkWriter:
             .values_list("user_id", "team_id")
         ):
             self.specialist_team.setdefault(user_id, team_id)
-        # Per person: age band (jobs' minimum wage) and latest discharge (new referrals).
-        self.age_band: dict[int, str] = dict(
-            ServiceUser.objects.filter(site=site).values_list("id", "age_band")
-        )
-        self.last_close: dict[Any, date] = {
-            row["service_user_id"]: row["last"]
-            for row in Episode.objects.filter(site=site, discharge_date__isnull=False)
-            .values("service_user_id")
-            .annotate(last=Max("discharge_date"))
-        }
+        # Per person, for the records queued since the last flush: age band (jobs' minimum
+        # wage) and latest discharge (new referrals). Looked up when needed and forgotten at
+        # each flush (what is flushed is then in the database), so memory stays flat.
+        self.age_band: dict[Any, str] = {}
+        self.last_close: dict[Any, date | None] = {}
         self.dates: set[date] = set()
         self.counts: Counter = Counter()
         self._people: list[tuple[PendingRecord, dict]] = []
@@ -1491,6 +1486,20 @@ class BulkWriter:
         self._pending = 0
 
     # -- queueing ------------------------------------------------------------------------------
+
+    def _last_close(self, person: RecordRef) -> date | None:
+        """The person's latest discharge: queued in this batch, else recorded."""
+        key = _key(person)
+        if key not in self.last_close:
+            pk = _pk(person)
+            self.last_close[key] = (
+                Episode.objects.filter(service_user_id=pk, discharge_date__isnull=False).aggregate(
+                    last=Max("discharge_date")
+                )["last"]
+                if pk is not None
+                else None
+            )
+        return self.last_close[key]
 
     def _queued(self, n: int = 1) -> None:
         self._pending += n
@@ -1520,8 +1529,7 @@ class BulkWriter:
             errors["specialist"] = [
                 f"This specialist is not an employment specialist at {self.site.name}."
             ]
-        key = _key(service_user)
-        last_close = self.last_close.get(key) if service_user is not None else None
+        last_close = self._last_close(service_user) if service_user is not None else None
         errors = rules.merge(errors, _after_last_close(referral_date, last_close))
         discharged = bool(discharge_date or discharge_reason)
         if discharged:
@@ -1670,8 +1678,6 @@ class BulkWriter:
             _insert_rows(ServiceUser, [p for _r, p in self._people], batch_size=size)
             for ref, person in self._people:
                 ref.pk = person["id"]
-                if ref in self.last_close:
-                    self.last_close[ref.pk] = self.last_close.pop(ref)
         if self._episodes:
             for item in self._episodes:
                 item.row["service_user_id"] = _pk(item.person)
@@ -1723,6 +1729,8 @@ class BulkWriter:
         self._people.clear()
         self._episodes.clear()
         self._episode_people.clear()
+        self.age_band.clear()
+        self.last_close.clear()
         self._pending = 0
 
     def _references(self, episode_ids) -> None:

@@ -28,10 +28,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import batched
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from ipsworks.caseload import rules
@@ -47,17 +49,20 @@ from ipsworks.caseload.wages import WageTable
 
 from .cells import CellError, is_blank, parser_for, shown
 from .columns import CASELOAD, CASELOAD_COLUMNS, JOB_COLUMNS, JOBS, match_headers
+from .filestate import EpisodeState, FileState
 from .models import month_last_day
 from .readers import ReturnFileError, open_return
 
 MAX_LISTED = 1000  # errors, warnings and changes kept for the preview (all are counted)
 PROGRESS_EVERY = 250
+CHUNK_ROWS = 1000  # rows read, matched with the records and written together
 
 COUNT_KINDS = {
     "applications": ActivityKind.APPLICATION,
     "employer_contacts": ActivityKind.EMPLOYER_CONTACT,
     "employer_interviews": ActivityKind.EMPLOYER_INTERVIEW,
 }
+_COUNTED = frozenset(COUNT_KINDS.values())
 EPISODE_FIELDS = [
     "referral_source",
     "specialist",
@@ -191,95 +196,24 @@ def _display(value) -> str:
     return str(value)
 
 
-@dataclass(slots=True)
-class EpisodeState:
-    id: int | None
-    referral_date: date
-    profile_started: date | None
-    discharge_date: date | None
-    row: int | None = None  # file row that set it
-
-
 class Context:
-    """What the check needs to know about the site's records, loaded once.
+    """What the checks need to know about the site's records.
 
-    It reads the whole site's records without ``scoped_cases``: it is reached only through
+    Site-wide facts (its specialists, the wage table) are loaded once. The records of the
+    people a file names are loaded a chunk of rows at a time (:meth:`load`), with what the file
+    said of them in earlier chunks (:class:`~.filestate.FileState`), so memory stays flat
+    whatever the size of the file or of the site.
+
+    It reads the site's records without ``scoped_cases``: it is reached only through
     ``returns.services.run_return``, which first requires ``can_manage_returns`` (a role whose
     scope is the whole site), and matching a file against the site needs every record."""
 
-    def __init__(self, site, month: date, today: date):
+    def __init__(self, site, month: date, today: date, state: FileState):
         self.site = site
         self.month = month
         self.month_end = month_last_day(month)
         self.today = today
-        self.users: dict[str, dict] = {}
-        for su in ServiceUser.objects.filter(site=site).values("id", "reference", "age_band"):
-            self.users[su["reference"].strip().casefold()] = su
-        self.episodes: dict[tuple[int, date], dict] = {}
-        self.person_episodes: dict[int, list[EpisodeState]] = defaultdict(list)
-        for ep in Episode.objects.filter(site=site).values(
-            "id",
-            "service_user_id",
-            "referral_date",
-            "referral_source",
-            "specialist_id",
-            "employment_status",
-            "profile_started",
-            "discharge_date",
-            "discharge_reason",
-        ):
-            self.episodes[(ep["service_user_id"], ep["referral_date"])] = ep
-            self.person_episodes[ep["service_user_id"]].append(
-                EpisodeState(
-                    ep["id"], ep["referral_date"], ep["profile_started"], ep["discharge_date"]
-                )
-            )
-        self.first_job: dict[int, date] = {}
-        self.last_record: dict[int, date] = {}
-        # The same bounds the caseload services use: first job start, first activity, and the
-        # latest job start or activity (a job may end after the discharge).
-        for row in (
-            Job.objects.filter(site=site)
-            .values("episode_id")
-            .annotate(first=Min("start_date"), last=Max("start_date"))
-        ):
-            self.first_job[row["episode_id"]] = row["first"]
-            self.last_record[row["episode_id"]] = row["last"]
-        self.first_activity: dict[int, date] = {}
-        for row in (
-            Activity.objects.filter(site=site)
-            .values("episode_id")
-            .annotate(first=Min("date"), last=Max("date"))
-        ):
-            self.first_activity[row["episode_id"]] = row["first"]
-            prev = self.last_record.get(row["episode_id"])
-            self.last_record[row["episode_id"]] = max(d for d in (prev, row["last"]) if d)
-        self.counts: dict[tuple[int, str], int] = {}
-        for row in (
-            Activity.objects.filter(
-                site=site,
-                date__gte=month,
-                date__lte=self.month_end,
-                kind__in=list(COUNT_KINDS.values()),
-            )
-            .values("episode_id", "kind")
-            .annotate(n=Count("id"))
-        ):
-            self.counts[(row["episode_id"], row["kind"])] = row["n"]
-        self.jobs: dict[tuple[int, date], list[dict]] = defaultdict(list)
-        for job in (
-            Job.objects.filter(site=site)
-            .order_by("id")
-            .values(
-                "id",
-                "episode_id",
-                "episode__service_user_id",
-                "start_date",
-                *list(JOB_FIELDS),
-                "open_to_anyone",
-            )
-        ):
-            self.jobs[(job["episode__service_user_id"], job["start_date"])].append(job)
+        self.state = state
         self.specialists: dict[str, int] = {}
         self.specialist_names: dict[int, str] = {}
         self.former_specialists: set[str] = set()
@@ -307,10 +241,133 @@ class Context:
                 if key:
                     self.specialists.setdefault(key, user.id)
         self.wages = WageTable.load()
-        # What the file itself adds: new people and episodes, by ID.
-        # ID (casefolded) -> [the ID as written, EpisodeState of each of its Caseload rows...]
-        self.file_people: dict[str, list] = {}
-        self.file_job_seen: dict[tuple[str, date], int] = defaultdict(int)
+        self.load(set())
+
+    def load(self, keys: set[str]) -> None:
+        """The records (and earlier rows) of the people with these IDs (casefolded), in place
+        of the previous chunk's. Four queries, each through an index."""
+        site = self.site
+        self.users: dict[str, dict] = {}
+        self.episodes: dict[tuple[int, date], dict] = {}
+        self.person_episodes: dict[int, list[EpisodeState]] = defaultdict(list)
+        self.first_job: dict[int, date] = {}
+        self.last_record: dict[int, date] = {}
+        self.first_activity: dict[int, date] = {}
+        self.counts: dict[tuple[int, str], int] = {}
+        self.jobs: dict[tuple[int, date], list[dict]] = defaultdict(list)
+        # What the file said of these people in earlier chunks, and what this chunk adds.
+        self.file_people: dict[str, list] = self.state.people(keys) if keys else {}
+        self.file_job_seen: dict[tuple[str, date], int] = self.state.jobs_seen(keys) if keys else {}
+        self.new_people: dict[str, tuple[str, int]] = {}
+        self.new_states: list[tuple[str, EpisodeState]] = []
+        self.jobs_seen_changed: set[tuple[str, date]] = set()
+        self.several: set[str] = set()
+        if not keys:
+            return
+        people = (
+            ServiceUser.objects.filter(site=site)
+            .annotate(key=Lower("reference"))
+            .filter(key__in=keys)
+            .order_by()  # (no ordering, so the index on LOWER(reference) is used)
+        )
+        for su in people.values("id", "reference", "age_band"):
+            self.users[su["reference"].strip().casefold()] = su
+        if not self.users:
+            return
+        # By the people's and episodes' own ids (their indexes), not by site: the site's other
+        # records are never read.
+        ids = [su["id"] for su in self.users.values()]
+        for ep in (
+            Episode.objects.filter(service_user_id__in=ids)
+            .order_by()
+            .values(
+                "id",
+                "service_user_id",
+                "referral_date",
+                "referral_source",
+                "specialist_id",
+                "employment_status",
+                "profile_started",
+                "discharge_date",
+                "discharge_reason",
+            )
+        ):
+            self.episodes[(ep["service_user_id"], ep["referral_date"])] = ep
+            self.person_episodes[ep["service_user_id"]].append(
+                EpisodeState(
+                    ep["id"], ep["referral_date"], ep["profile_started"], ep["discharge_date"]
+                )
+            )
+        if not self.episodes:
+            return
+        # The same bounds the caseload services use: first job start, first activity, and the
+        # latest job start or activity (a job may end after the discharge).
+        first_job, last_record = self.first_job, self.last_record
+        episode_ids = [ep["id"] for ep in self.episodes.values()]
+        for job in (
+            Job.objects.filter(episode_id__in=episode_ids)
+            .order_by("id")
+            .values(
+                "id",
+                "episode_id",
+                "episode__service_user_id",
+                "start_date",
+                *list(JOB_FIELDS),
+                "open_to_anyone",
+            )
+        ):
+            self.jobs[(job["episode__service_user_id"], job["start_date"])].append(job)
+            episode, start = job["episode_id"], job["start_date"]
+            if episode not in first_job or start < first_job[episode]:
+                first_job[episode] = start
+            if episode not in last_record or start > last_record[episode]:
+                last_record[episode] = start
+        in_month = Q(date__gte=self.month, date__lte=self.month_end)
+        for row in (
+            Activity.objects.filter(episode_id__in=episode_ids)
+            .order_by()
+            .values("episode_id", "kind")
+            .annotate(first=Min("date"), last=Max("date"), n=Count("id", filter=in_month))
+        ):
+            episode = row["episode_id"]
+            if episode not in self.first_activity or row["first"] < self.first_activity[episode]:
+                self.first_activity[episode] = row["first"]
+            if episode not in last_record or row["last"] > last_record[episode]:
+                last_record[episode] = row["last"]
+            if row["n"] and row["kind"] in _COUNTED:
+                self.counts[(episode, row["kind"])] = row["n"]
+
+    def remember(self, key_cf: str, reference: str, state: EpisodeState, person_id) -> None:
+        """A Caseload row's referral, for later rows, the Jobs sheet and (when the person now
+        has more than one referral) the one-open-referral check."""
+        earlier = self.file_people.get(key_cf)
+        if earlier is None:
+            earlier = self.file_people[key_cf] = [reference, state]
+            self.new_people[key_cf] = (reference, state.row)
+        else:
+            earlier.append(state)
+        self.new_states.append((key_cf, state))
+        referrals = {s.referral_date for s in earlier[1:]}
+        referrals.update(s.referral_date for s in self.person_episodes.get(person_id, ()))
+        if len(referrals) > 1:
+            self.several.add(key_cf)
+
+    def job_seen(self, key_cf: str, start: date) -> int:
+        """How many Jobs rows for this person and start date came before this one."""
+        n = self.file_job_seen.get((key_cf, start), 0)
+        self.file_job_seen[(key_cf, start)] = n + 1
+        self.jobs_seen_changed.add((key_cf, start))
+        return n
+
+    def save(self) -> None:
+        """Keep what this chunk added to the file's state (call after its writes are flushed,
+        so new referrals have their ids)."""
+        self.state.add(
+            self.new_people,
+            self.new_states,
+            {k: self.file_job_seen[k] for k in self.jobs_seen_changed},
+            self.several,
+        )
 
 
 @dataclass
@@ -322,18 +379,23 @@ class ParsedRow:
     ok: bool = True
 
 
-def _rows(sheet_rows, report: Report, sheet_label: str):
-    positions, missing, unknown = match_headers(sheet_rows.sheet, sheet_rows.headers)
-    for header in unknown:
-        report.warn(
-            message(
-                sheet_label,
-                None,
-                header,
-                "this column is not part of the return, so it was ignored.",
+class _SheetReader:
+    """Reads the rows of one sheet against its header row. ``ok`` is False when a required
+    column is missing (reported; the sheet's rows are then not read)."""
+
+    def __init__(self, sheet_rows, report: Report, sheet_label: str):
+        self.report = report
+        self.label = sheet_label
+        positions, missing, unknown = match_headers(sheet_rows.sheet, sheet_rows.headers)
+        for header in unknown:
+            report.warn(
+                message(
+                    sheet_label,
+                    None,
+                    header,
+                    "this column is not part of the return, so it was ignored.",
+                )
             )
-        )
-    if missing:
         for label in missing:
             report.error(
                 message(
@@ -343,32 +405,47 @@ def _rows(sheet_rows, report: Report, sheet_label: str):
                     "this column is missing from the header row.",
                 )
             )
-        return
-    present = {c.key for c in positions.values()}
-    headers = {c.key: str(sheet_rows.headers[i]).strip() for i, c in positions.items()}
-    plan = [(index, column.key, parser_for(column)) for index, column in positions.items()]
-    for number, cells in sheet_rows.rows:
+        self.ok = not missing
+        self.present = {c.key for c in positions.values()}
+        self.headers = {c.key: str(sheet_rows.headers[i]).strip() for i, c in positions.items()}
+        self.plan = [(index, column.key, parser_for(column)) for index, column in positions.items()]
+        self.id_at = next((i for i, c in positions.items() if c.key == "service_user_id"), None)
+        self.id_parse = parser_for(positions[self.id_at]) if self.id_at is not None else None
+
+    def key(self, cells: list) -> str | None:
+        """The row's service user ID, casefolded (None when blank or unreadable)."""
+        if self.id_at is None or self.id_at >= len(cells):
+            return None
+        try:
+            reference = self.id_parse(cells[self.id_at])
+        except Exception:  # noqa: BLE001 - reported when the row itself is read
+            return None
+        return reference.strip().casefold() if reference else None
+
+    def parse(self, number: int, cells: list) -> ParsedRow | None:
+        """The row's values, each unreadable cell reported; None for a blank row."""
+        report, label, headers = self.report, self.label, self.headers
         width = len(cells)
         values: dict = {}
         ok = True
-        for index, key, parse in plan:
+        for index, key, parse in self.plan:
             raw = cells[index] if index < width else None
             try:
                 values[key] = parse(raw)
             except CellError as exc:
                 values[key] = None
                 ok = False
-                report.error(message(sheet_label, number, headers[key], str(exc)))
+                report.error(message(label, number, headers[key], str(exc)))
             except Exception:  # noqa: BLE001 - a cell must never break the import
                 values[key] = None
                 ok = False
                 report.error(
-                    message(sheet_label, number, headers[key], f"{shown(raw)} could not be read")
+                    message(label, number, headers[key], f"{shown(raw)} could not be read")
                 )
         if ok and all(v is None for v in values.values()) and all(is_blank(c) for c in cells):
-            continue  # a blank row (a readable blank cell gives None)
+            return None  # a blank row (a readable blank cell gives None)
         report.rows += 1
-        yield ParsedRow(number, values, present, headers, ok)
+        return ParsedRow(number, values, self.present, headers, ok)
 
 
 def _rule_errors(report: Report, sheet_label: str, row: ParsedRow, errors: dict, columns) -> bool:
@@ -413,6 +490,8 @@ class Applier:
     def add_activities(self, episode_id: int, kind: str, day: date, number: int) -> None: ...
     def new_job(self, episode_id: int, values: dict) -> int: ...
     def update_job(self, job_id: int, changes: dict) -> None: ...
+    def flush(self) -> None:
+        """Write what is queued (called after each chunk of rows)."""
 
 
 def process(
@@ -428,20 +507,31 @@ def process(
     report = Report()
     today = today or timezone.localdate()
     try:
-        with open_return(files) as (sheets, warnings):
+        with open_return(files) as (sheets, warnings), FileState() as state:
             for text in warnings:
                 report.warn(text)
-            ctx = Context(site, month, today)
+            ctx = Context(site, month, today, state)
             total = sum(s.total for s in sheets)
             done = 0
             order = {CASELOAD: 0, JOBS: 1}
             for sheet_rows in sorted(sheets, key=lambda s: order[s.sheet]):
                 handler = _caseload_row if sheet_rows.sheet == CASELOAD else _job_row
-                for row in _rows(sheet_rows, report, sheet_rows.source):
-                    handler(ctx, report, sheet_rows.source, row, applier)
-                    done += 1
-                    if progress and done % PROGRESS_EVERY == 0:
-                        progress(done, total)
+                reader = _SheetReader(sheet_rows, report, sheet_rows.source)
+                if not reader.ok:
+                    continue
+                for chunk in batched(sheet_rows.rows, CHUNK_ROWS):
+                    ctx.load({k for number, cells in chunk if (k := reader.key(cells))})
+                    for number, cells in chunk:
+                        row = reader.parse(number, cells)
+                        if row is None:
+                            continue
+                        handler(ctx, report, sheet_rows.source, row, applier)
+                        done += 1
+                        if progress and done % PROGRESS_EVERY == 0:
+                            progress(done, total)
+                    if _applying(applier, report):
+                        applier.flush()  # new referrals get their ids; later chunks see them
+                    ctx.save()
             if sheets and CASELOAD in {s.sheet for s in sheets}:
                 _check_open_episodes(ctx, report)
     except ReturnFileError as exc:
@@ -584,10 +674,7 @@ def _caseload_row(ctx: Context, report: Report, sheet: str, row: ParsedRow, appl
     # Remember the episode for the Jobs sheet and the one-open-episode check.
     pid = person["id"] if person else None
     state = EpisodeState(ep_id, referral_date, final["profile_started"], discharge_date, row.number)
-    if earlier is None:
-        ctx.file_people[key_cf] = [reference, state]
-    else:
-        earlier.append(state)
+    ctx.remember(key_cf, reference, state, pid)
     if not ok:
         return
 
@@ -659,23 +746,29 @@ def _shown_value(ctx: Context, name: str, value):
 
 def _check_open_episodes(ctx: Context, report: Report) -> None:
     """After the file, a person may still have only one open referral."""
-    for key_cf, (reference, *file_states) in ctx.file_people.items():
-        person = ctx.users.get(key_cf)
-        states = (
-            {s.referral_date: s for s in ctx.person_episodes.get(person["id"], [])}
-            if (person and "id" in person and person["id"] in ctx.person_episodes)
-            else {}
-        )
-        for state in file_states:
-            states[state.referral_date] = state
-        open_ones = sorted(
-            (s for s in states.values() if s.discharge_date is None), key=lambda s: s.referral_date
-        )
-        if len(open_ones) > 1:
-            newest = open_ones[-1]
-            errors = rules.check_new_episode(open_episode_referral=open_ones[0].referral_date)
-            for text in errors.get("referral_date", []):
-                report.error(message(CASELOAD, newest.row, "Referral date", f"{reference}: {text}"))
+    for keys in ctx.state.people_in_order(CHUNK_ROWS):
+        ctx.load(set(keys))
+        for key_cf in keys:
+            reference, *file_states = ctx.file_people[key_cf]
+            person = ctx.users.get(key_cf)
+            states = (
+                {s.referral_date: s for s in ctx.person_episodes.get(person["id"], [])}
+                if person
+                else {}
+            )
+            for state in file_states:
+                states[state.referral_date] = state
+            open_ones = sorted(
+                (s for s in states.values() if s.discharge_date is None),
+                key=lambda s: s.referral_date,
+            )
+            if len(open_ones) > 1:
+                newest = open_ones[-1]
+                errors = rules.check_new_episode(open_episode_referral=open_ones[0].referral_date)
+                for text in errors.get("referral_date", []):
+                    report.error(
+                        message(CASELOAD, newest.row, "Referral date", f"{reference}: {text}")
+                    )
 
 
 # --- Jobs rows -------------------------------------------------------------------------------
@@ -744,8 +837,7 @@ def _job_row(ctx: Context, report: Report, sheet: str, row: ParsedRow, applier) 
     if not ok or start is None:
         return
     pid = person["id"] if person else None
-    ctx.file_job_seen[(key_cf, start)] += 1
-    nth = ctx.file_job_seen[(key_cf, start)] - 1
+    nth = ctx.job_seen(key_cf, start)
     candidates = ctx.jobs.get((pid, start), []) if pid else []
     existing = candidates[nth] if nth < len(candidates) else None
 

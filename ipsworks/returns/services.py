@@ -159,6 +159,9 @@ class CaseloadApplier(importer.Applier):
         job = Job.objects.get(pk=job_id, site=self.site)
         caseload.update_job(actor=self.actor, job=job, expected_version=None, values=changes)
 
+    def flush(self):
+        pass  # each record is written as it comes
+
 
 class BulkCaseloadApplier(importer.Applier):
     """Queues the importer's changes on a :class:`ipsworks.caseload.services.BulkWriter`, which
@@ -201,6 +204,9 @@ class BulkCaseloadApplier(importer.Applier):
 
     def update_job(self, job_id, changes):
         self.writer.update_job(job_id=job_id, changes=changes)
+
+    def flush(self):
+        self.writer.flush()
 
 
 class _Rollback(Exception):
