@@ -413,14 +413,17 @@ class _SheetReader:
         self.id_parse = parser_for(positions[self.id_at]) if self.id_at is not None else None
 
     def key(self, cells: list) -> str | None:
-        """The row's service user ID, casefolded (None when blank or unreadable)."""
+        """The row's service user ID, casefolded (None when blank, unreadable or not a valid
+        ID: only valid IDs are looked up)."""
         if self.id_at is None or self.id_at >= len(cells):
             return None
         try:
             reference = self.id_parse(cells[self.id_at])
         except Exception:  # noqa: BLE001 - reported when the row itself is read
             return None
-        return reference.strip().casefold() if reference else None
+        if not reference or rules.check_reference(reference):
+            return None  # blank or not an ID (reported when the row is read): nothing to match
+        return reference.strip().casefold()
 
     def parse(self, number: int, cells: list) -> ParsedRow | None:
         """The row's values, each unreadable cell reported; None for a blank row."""

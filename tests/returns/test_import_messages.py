@@ -150,3 +150,19 @@ def test_a_specialist_who_has_left_is_a_row_error_and_nothing_is_applied(
     assert "row 2" not in text
     assert not Episode.objects.filter(specialist__username="a.left").exists()
     assert ServiceUser.objects.count() == 0
+
+
+def test_an_id_with_control_characters_is_a_row_error_not_a_database_error(
+    users, site_a, im, tmp_path
+):
+    """PostgreSQL refuses NUL in text: such an ID must be reported, never sent to look up."""
+    path = tmp_path / "caseload.csv"
+    path.write_bytes(
+        b"Service user ID,Referral date\r\n\x00,04/01/2016\r\nG\x001,04/01/2016\r\nG2,04/01/2016\r\n"
+    )
+    report = run(site_a, im, path)
+    assert [e.split(":")[0] for e in report.errors] == [
+        'caseload.csv, row 2, "Service user ID"',
+        'caseload.csv, row 3, "Service user ID"',
+    ]
+    assert ServiceUser.objects.count() == 0
