@@ -187,53 +187,18 @@ def parse_cell(column: Column, value: object):
     return parse_text(value, column.max_length) or None
 
 
+KNOWN_SPELLINGS = 4096  # per column: text cells already read, and what they gave
+
+
 def parser_for(column: Column):
     """A function that reads one cell of `column`: the same result (or CellError) as
     ``parse_cell(column, value)``, with a short path for the values spreadsheets usually hold
-    (dates as dates, counts as whole numbers, tidy text, a choice spelled as before). Used by
-    the importer, which calls it once per cell."""
+    (dates as dates, counts as whole numbers, tidy text) and a memory of text already read in
+    dates, numbers and choices ("04/01/2016", "1", "Out of work" recur on many rows; what they
+    give is immutable, so it is shared). Used by the importer, which calls it once per cell."""
     kind = column.kind
 
-    if kind == "date":
-
-        def parse(value):
-            kind_of = type(value)
-            if kind_of is date:
-                return value
-            if kind_of is datetime:
-                return value.date()
-            return parse_cell(column, value)
-
-    elif kind == "count":
-
-        def parse(value):
-            kind_of = type(value)
-            if kind_of is float and value.is_integer() and 0 <= value <= 10_000:
-                return int(value)
-            if kind_of is int and 0 <= value <= 10_000:
-                return value
-            return parse_cell(column, value)
-
-    elif kind == "choice":
-        known: dict[str, str] = {}  # spellings already read, e.g. "Out of work" -> code
-
-        def parse(value):
-            if type(value) is str:
-                code = known.get(value)
-                if code is not None:
-                    return code
-                code = parse_cell(column, value)
-                if code is not None and len(known) < 1000:
-                    known[value] = code
-                return code
-            return parse_cell(column, value)
-
-    elif kind == "decimal":
-
-        def parse(value):
-            return parse_cell(column, value)
-
-    else:  # text (and a specialist's name)
+    if kind == "text" or kind not in ("date", "count", "decimal", "choice"):
         limit = column.max_length
 
         def parse(value):
@@ -244,6 +209,50 @@ def parser_for(column: Column):
                 if len(text) > limit:
                     raise CellError(f"is {len(text)} characters long; at most {limit} are allowed")
                 return text
+            return parse_cell(column, value)
+
+        return parse
+
+    known: dict[str, object] = {}
+
+    def from_text(value: str):
+        try:
+            return known[value]
+        except KeyError:
+            result = parse_cell(column, value)  # a CellError is not remembered
+            if len(known) < KNOWN_SPELLINGS:
+                known[value] = result
+            return result
+
+    if kind == "date":
+
+        def parse(value):
+            kind_of = type(value)
+            if kind_of is date:
+                return value
+            if kind_of is datetime:
+                return value.date()
+            if kind_of is str:
+                return from_text(value)
+            return parse_cell(column, value)
+
+    elif kind == "count":
+
+        def parse(value):
+            kind_of = type(value)
+            if kind_of is float and value.is_integer() and 0 <= value <= 10_000:
+                return int(value)
+            if kind_of is int and 0 <= value <= 10_000:
+                return value
+            if kind_of is str:
+                return from_text(value)
+            return parse_cell(column, value)
+
+    else:  # decimal, choice
+
+        def parse(value):
+            if type(value) is str:
+                return from_text(value)
             return parse_cell(column, value)
 
     return parse
