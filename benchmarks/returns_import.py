@@ -13,12 +13,16 @@ database (or DATABASE_URL), each size in a site of its own:
              caseload.services.bulk_apply (bulk inserts, one audit row per record), in one
              transaction;
   re-import  the same file again (zero changes).
-Peak memory is the growth of the process's resident memory during each step (sampled every
-20 ms; it includes python-calamine's own buffers).
+Each step runs in a fresh process. Peak memory is the growth of that process's resident memory
+during the step (sampled every 20 ms; it includes python-calamine's own buffers, which hold a
+whole xlsx sheet: the "raw read" line shows how much). "x raw" is the step's time over the
+raw read's.
 """
 
 import argparse
+import json
 import os
+import subprocess
 import sys
 import tempfile
 import threading
@@ -28,9 +32,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-scratch = tempfile.mkdtemp(prefix="ipsworks-bench-")
+# The files and (unless DATABASE_URL says otherwise) the SQLite database live in a scratch
+# directory that the steps' processes inherit through the environment.
+SHARED = Path(
+    os.environ.setdefault("IPSWORKS_BENCH_DIR", tempfile.mkdtemp(prefix="ipsworks-bench-"))
+)
+os.environ.setdefault("IPSWORKS_DATA_DIR", str(SHARED))
 os.environ.setdefault("IPSWORKS_ENV", "development")
-os.environ.setdefault("IPSWORKS_DATA_DIR", scratch)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipsworks.settings")
 
 import django  # noqa: E402
@@ -96,9 +104,46 @@ def main() -> None:
         default=1_000_000,
         help="skip the apply and re-import steps above this many rows",
     )
+    parser.add_argument("--one", nargs=4, help=argparse.SUPPRESS)  # format rows step tag
     args = parser.parse_args()
-    call_command("migrate", verbosity=0)
+    if args.one:
+        print(json.dumps(run_step(*args.one)))
+        return
+    # Each step runs in a fresh process (sharing one scratch database), so that memory one step
+    # grew and the process kept does not hide the next step's.
+    print(
+        f"{'format':<6} {'rows':>8} {'step':<10} {'seconds':>8} {'rows/s':>9} "
+        f"{'+RSS MB':>8} {'x raw':>6}",
+        flush=True,
+    )
+    for fmt in args.formats:
+        for size in args.rows:
+            tag = os.urandom(4).hex()
+            raw_s = None
+            for step in STEPS:
+                if step in ("apply", "re-import") and size > args.apply_limit:
+                    print(f"{fmt:<6} {size:>8} {step:<10} skipped (over --apply-limit)")
+                    continue
+                command = [sys.executable, __file__, "--one", fmt, str(size), step, tag]
+                out = subprocess.run(  # noqa: S603 - this script itself
+                    command, check=True, capture_output=True, text=True
+                ).stdout
+                seconds, rows, mb = json.loads(out.strip().splitlines()[-1])
+                raw_s = raw_s or seconds
+                print(
+                    f"{fmt:<6} {size:>8} {step:<10} {seconds:>8.2f} {rows / seconds:>9.0f} "
+                    f"{mb:>8.1f} {seconds / raw_s:>6.2f}",
+                    flush=True,
+                )
 
+
+STEPS = ("raw read", "check", "apply", "re-import")
+
+
+def run_step(fmt: str, size: str, step: str, tag: str) -> tuple[float, int, float]:
+    """One step of one run: (seconds, rows, peak resident memory growth in MB)."""
+    size = int(size)
+    call_command("migrate", verbosity=0)
     from ipsworks.accounts.models import Membership, User
     from ipsworks.organisation.models import Programme, Site
     from ipsworks.returns import importer
@@ -108,51 +153,39 @@ def main() -> None:
     programme, _ = Programme.objects.get_or_create(name="Benchmark programme")
     actor = system_actor()
     spec, _ = User.objects.get_or_create(username="bench.es")
-    print(
-        f"{'format':<6} {'rows':>8} {'step':<10} {'seconds':>8} {'rows/s':>9} {'+RSS MB':>8} "
-        f"{'x raw':>6}"
+    site, created = Site.objects.get_or_create(
+        slug=f"bench-{fmt}-{size}-{tag}",
+        defaults={
+            "programme": programme,
+            "name": f"Bench {fmt} {size} {tag}",
+            "start_date": date(2015, 1, 1),
+        },
     )
-    for fmt in args.formats:
-        for size in args.rows:
-            site = Site.objects.create(
-                programme=programme,
-                name=f"Bench {fmt} {size}",
-                slug=f"bench-{fmt}-{size}",
-                start_date=date(2015, 1, 1),
-            )
-            Membership.objects.create(user=spec, role="specialist", programme=programme, site=site)
-            folder = Path(scratch) / f"{fmt}-{size}"
-            folder.mkdir()
-            if fmt == "xlsx":
-                paths = [write_big_return(folder / "return.xlsx", size, specialist="bench.es")]
-            else:
-                paths = write_big_return_csv(folder, size, specialist="bench.es")
-            files = [(p.name, p) for p in paths]
-            month = date(2016, 3, 1)
-
-            def line(step, seconds, rows, mb, raw_s, fmt=fmt, size=size):
-                print(
-                    f"{fmt:<6} {size:>8} {step:<10} {seconds:>8.2f} {rows / seconds:>9.0f} "
-                    f"{mb:>8.1f} {seconds / raw_s:>6.2f}"
-                )
-
-            n, raw_s, raw_mb = measure(lambda p=paths: raw_read(p))
-            line("raw read", raw_s, n, raw_mb, raw_s)
-            report, s, mb = measure(
-                lambda s=site, f=files, m=month: importer.process(site=s, month=m, files=f)
-            )
-            assert report.error_count == 0, report.errors[:5]
-            line("check", s, report.rows, mb, raw_s)
-            if size > args.apply_limit:
-                print(f"{fmt:<6} {size:>8} {'apply':<10} skipped (over --apply-limit)")
-                continue
-            kwargs = {"actor": actor, "site": site, "month": month, "files": files, "apply": True}
-            report, s, mb = measure(lambda k=kwargs: run_return(**k))
-            assert report.error_count == 0, report.errors[:5]
-            line("apply", s, report.rows, mb, raw_s)
-            report, s, mb = measure(lambda k=kwargs: run_return(**k))
-            assert report.total_changes == 0
-            line("re-import", s, report.rows, mb, raw_s)
+    if created:
+        Membership.objects.create(user=spec, role="specialist", programme=programme, site=site)
+    folder = SHARED / f"{fmt}-{size}-{tag}"
+    if not folder.exists():
+        folder.mkdir()
+        if fmt == "xlsx":
+            write_big_return(folder / "return.xlsx", size, specialist="bench.es")
+        else:
+            write_big_return_csv(folder, size, specialist="bench.es")
+    paths = sorted(folder.iterdir())
+    files = [(p.name, p) for p in paths]
+    month = date(2016, 3, 1)
+    if step == "raw read":
+        n, seconds, mb = measure(lambda: raw_read(paths))
+        return seconds, n, mb
+    if step == "check":
+        report, seconds, mb = measure(lambda: importer.process(site=site, month=month, files=files))
+        assert report.error_count == 0, report.errors[:5]
+        return seconds, report.rows, mb
+    kwargs = {"actor": actor, "site": site, "month": month, "files": files, "apply": True}
+    report, seconds, mb = measure(lambda: run_return(**kwargs))
+    assert report.error_count == 0, report.errors[:5]
+    if step == "re-import":
+        assert report.total_changes == 0
+    return seconds, report.rows, mb
 
 
 if __name__ == "__main__":
