@@ -1950,6 +1950,22 @@ class BulkWriter:
         return audit
 
 
+ANALYZE_AFTER = 10_000  # records written in one bulk apply
+
+
+def _refresh_planner_statistics() -> None:
+    """After a large load, PostgreSQL's planner still believes the tables as small as before
+    until autovacuum gets to them, and may scan whole tables where an index is far better (the
+    next import reads people a chunk at a time). ANALYZE refreshes its statistics at once (it
+    runs inside the transaction). SQLite plans without statistics, so nothing is done there."""
+    connection = connections[ServiceUser._default_manager.db]
+    if connection.vendor != "postgresql":
+        return
+    tables = [m._meta.db_table for m in (ServiceUser, Episode, Activity, Job)]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+
+
 def _after_last_close(referral_date: date | None, last_close: date | None) -> rules.Errors:
     """A new referral may not start before the person's previous referral was closed."""
     if referral_date and last_close and referral_date < last_close:
@@ -2008,3 +2024,5 @@ def bulk_apply(
         writer.flush()
         if writer.dates or writer.counts:
             records_changed.send(sender=ServiceUser, site=site, dates=sorted(writer.dates))
+        if sum(writer.counts.values()) >= ANALYZE_AFTER:
+            _refresh_planner_statistics()
