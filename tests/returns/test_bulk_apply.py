@@ -252,3 +252,18 @@ def test_records_written_one_at_a_time_after_a_bulk_apply_get_fresh_ids(populate
     n1 = Episode.objects.get(site=populated, service_user__reference="N1")
     audit = AuditEvent.objects.filter(entity="caseload.Episode", entity_id=str(n1.pk))
     assert audit.get(event="caseload.referred").after["episode"]["id"] == n1.pk
+
+
+def test_a_large_apply_refreshes_planner_statistics_without_harm(
+    populated, im, tmp_path, monkeypatch
+):
+    """Past ANALYZE_AFTER records the bulk path runs ANALYZE inside its transaction on
+    PostgreSQL (nothing on SQLite); the import must apply as usual."""
+    calls = []
+    real = cs._refresh_planner_statistics
+    monkeypatch.setattr(cs, "ANALYZE_AFTER", 1)
+    monkeypatch.setattr(cs, "_refresh_planner_statistics", lambda: calls.append(real()))
+    files = mixed_file(im, populated, tmp_path)
+    report = run_return(actor=im, site=populated, month=MONTH, files=files, apply=True)
+    assert report.errors == [] and len(calls) == 1
+    assert Episode.objects.filter(site=populated, service_user__reference="N1").exists()
