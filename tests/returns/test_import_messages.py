@@ -158,7 +158,8 @@ def test_an_id_with_control_characters_is_a_row_error_not_a_database_error(
     """PostgreSQL refuses NUL in text: such an ID must be reported, never sent to look up."""
     path = tmp_path / "caseload.csv"
     path.write_bytes(
-        b"Service user ID,Referral date\r\n\x00,04/01/2016\r\nG\x001,04/01/2016\r\nG2,04/01/2016\r\n"
+        b"Service user ID,Referral date\r\n"
+        b"\x00,04/01/2016\r\nG\x001,04/01/2016\r\nG2,04/01/2016\r\n"
     )
     report = run(site_a, im, path)
     assert [e.split(":")[0] for e in report.errors] == [
