@@ -1447,7 +1447,9 @@ class BulkWriter:
     the returns importer does), and raises ``ValidationError`` for the row, before anything of
     the row is queued. Memory is bounded by ``batch_size`` plus a few small per-site maps."""
 
-    def __init__(self, *, actor, site: Site, batch_size: int, note: str):
+    def __init__(
+        self, *, actor, site: Site, batch_size: int, note: str, in_post_on: date | None = None
+    ):
         self.actor = actor
         self.site = site
         self.batch_size = batch_size
@@ -1458,11 +1460,12 @@ class BulkWriter:
         self.actor_label = getattr(actor, "username", "") or "system"
         self.wages = WageTable.load()
         self.actor_is_specialist = _is_specialist_at(actor, site)
-        # The team of each current specialist at the site (their latest active membership), as
-        # _assignment: someone who has left cannot be given referrals.
+        # The team of each specialist in post at the site (their latest active membership), as
+        # _assignment: someone who has left cannot be given referrals. "In post" is judged on
+        # `in_post_on` (default today): a return for a past month may name who was in post then.
         self.specialist_team: dict[int, int | None] = {}
         for user_id, team_id in (
-            Membership.objects.active()
+            Membership.objects.active(on=in_post_on)
             .filter(role=Role.SPECIALIST, site=site)
             .order_by("user_id", "-start_date", "-id")
             .values_list("user_id", "team_id")
@@ -1986,6 +1989,7 @@ def bulk_apply(
     expected_fingerprint: str | None = None,
     batch_size: int = 2000,
     note: str = "",
+    in_post_on: date | None = None,
 ) -> Iterator[BulkWriter]:
     """Apply many changes to one site's records with bulk statements, all or nothing.
 
@@ -1996,7 +2000,9 @@ def bulk_apply(
     or changed record gets its own audit row (bulk-inserted, with before/after like the per-record
     services; ``note`` is appended to each summary, e.g. the file's hash), and
     ``records_changed`` is sent once for the site, with every date touched, before the
-    transaction commits (so the outcomes summaries refresh in it)::
+    transaction commits (so the outcomes summaries refresh in it). A specialist may be given
+    referrals if in post at the site on ``in_post_on`` (default today; a return for a past month
+    passes that month's last day)::
 
         with services.bulk_apply(actor=user, site=site, expected_fingerprint=fp) as writer:
             person, episode = writer.new_episode(service_user=None, reference="A1", ...)
@@ -2019,7 +2025,9 @@ def bulk_apply(
                 f"The records of {site.name} changed after this file was checked, so nothing "
                 "was applied. Check the file again to see the changes it would make now."
             )
-        writer = BulkWriter(actor=actor, site=site, batch_size=batch_size, note=note)
+        writer = BulkWriter(
+            actor=actor, site=site, batch_size=batch_size, note=note, in_post_on=in_post_on
+        )
         yield writer
         writer.flush()
         if writer.dates or writer.counts:

@@ -104,6 +104,12 @@ RULE_FIELD_TO_COLUMN = {
 }
 
 
+def specialists_in_post_on(month: date, today: date) -> date:
+    """The day on which a return's specialists must have been in post: the month's last day,
+    or today while the month is still running."""
+    return min(month_last_day(month), today)
+
+
 class ReturnHasErrors(Exception):
     def __init__(self, report: Report):
         super().__init__(f"{report.error_count} error(s)")
@@ -219,10 +225,13 @@ class Context:
         self.former_specialists: set[str] = set()
         from ipsworks.accounts.models import Membership
 
-        today = timezone.localdate()
+        # A return speaks of its month: a specialist counts as in post if they were on the
+        # month's last day (or today, while the month is still running), so a late return may
+        # name someone who has left since.
+        in_post_on = specialists_in_post_on(month, today)
         for m in Membership.objects.filter(site=site).select_related("user"):
-            ended = (m.end_date is not None and m.end_date < today) or (
-                m.start_date is not None and m.start_date > today
+            ended = (m.end_date is not None and m.end_date < in_post_on) or (
+                m.start_date is not None and m.start_date > in_post_on
             )
             if m.role != "specialist" or ended:
                 # Named in what the records already hold, but never matched for new rows: a

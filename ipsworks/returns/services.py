@@ -237,8 +237,10 @@ def run_return(
     transaction; ``bulk=True`` (the default) writes through
     :func:`ipsworks.caseload.services.bulk_apply` (bulk inserts/updates, one audit row per record
     bulk-inserted, one ``records_changed``), ``bulk=False`` through the per-record caseload
-    services (slow; kept as the reference the bulk path is tested against). If a write is still
-    refused for a row, the error is reported for that row and nothing is applied."""
+    services (slow; kept as the reference the bulk path is tested against; it judges whether a
+    specialist is in post on today, where the bulk path and the check use the return month's last
+    day). If a write is still refused for a row, the error is reported for that row and nothing
+    is applied."""
     _require_manager(actor, site)
     if not apply:
         fingerprint = caseload.records_fingerprint(site=site)
@@ -283,6 +285,7 @@ def run_return(
                 expected_fingerprint=expected_fingerprint,
                 batch_size=BULK_BATCH_SIZE,
                 note=note,
+                in_post_on=importer.specialists_in_post_on(month, timezone.localdate()),
             ) as writer:
                 report = run(BulkCaseloadApplier(writer))
                 applied(report)

@@ -167,3 +167,29 @@ def test_an_id_with_control_characters_is_a_row_error_not_a_database_error(
         'caseload.csv, row 3, "Service user ID"',
     ]
     assert ServiceUser.objects.count() == 0
+
+
+def test_a_late_return_may_name_a_specialist_who_has_left_since_the_month(
+    users, site_a, im, tmp_path, make_user
+):
+    """The March return is about March: someone in post on 31 March counts, even though they
+    left in April (before the file was sent); someone who left in February does not."""
+    north = users["specialist"].memberships.get().team
+    for username, end in (("a.april", date(2016, 4, 15)), ("a.feb", date(2016, 2, 20))):
+        make_user(
+            "specialist",
+            site_a,
+            north,
+            username=username,
+            start_date=date(2015, 1, 1),
+            end_date=end,
+        )
+    rows = [CASELOAD_HEAD, ["P1", "10/03/2016", "a.april", "", ""]]
+    path = write_xlsx_rows(tmp_path / "r.xlsx", {"Caseload": rows, "Jobs": [JOBS_HEAD]})
+    report = run(site_a, im, path)
+    assert report.errors == []
+    assert Episode.objects.get(service_user__reference="P1").specialist.username == "a.april"
+    rows = [CASELOAD_HEAD, ["P2", "10/03/2016", "a.feb", "", ""]]
+    path = write_xlsx_rows(tmp_path / "r2.xlsx", {"Caseload": rows, "Jobs": [JOBS_HEAD]})
+    report = run(site_a, im, path)
+    assert len(report.errors) == 1 and "a.feb is no longer an employment" in report.errors[0]
