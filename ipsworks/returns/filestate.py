@@ -10,8 +10,10 @@ import uses does not grow with the number of rows in the file. Dates are stored 
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +29,24 @@ CREATE TABLE job_seen (key TEXT NOT NULL, start INTEGER NOT NULL, n INTEGER NOT 
     PRIMARY KEY (key, start)) WITHOUT ROWID;
 """
 BATCH = 500  # keys per lookup statement
+PREFIX = "ipsworks-return-"
+STALE_AFTER = 24 * 3600  # seconds: a scratch directory this old was left by a killed import
+
+
+def remove_stale(folder: Path | None = None) -> int:
+    """Delete scratch directories that a killed import left behind (a normal end deletes its
+    own); returns how many. Run as each import starts."""
+    folder = Path(folder or tempfile.gettempdir())
+    removed = 0
+    cutoff = time.time() - STALE_AFTER
+    for path in folder.glob(PREFIX + "*"):
+        try:
+            if path.is_dir() and path.stat().st_mtime < cutoff:
+                shutil.rmtree(path, ignore_errors=True)
+                removed += 1
+        except OSError:
+            continue  # another import removed it first
+    return removed
 
 
 @dataclass(slots=True)
@@ -58,7 +78,8 @@ class FileState:
     """The scratch store. Use as a context manager; keys are casefolded service user IDs."""
 
     def __init__(self) -> None:
-        self._dir = tempfile.TemporaryDirectory(prefix="ipsworks-return-")
+        remove_stale()
+        self._dir = tempfile.TemporaryDirectory(prefix=PREFIX)
         self.db = sqlite3.connect(Path(self._dir.name) / "state.sqlite3")
         # Scratch data: nothing to recover after a crash, so no journal and no fsync; a small
         # page cache keeps memory flat.
