@@ -151,7 +151,6 @@ def run_step(fmt: str, size: str, step: str, tag: str) -> tuple[float, int, floa
     from ipsworks.returns.synthetic import write_big_return, write_big_return_csv
 
     programme, _ = Programme.objects.get_or_create(name="Benchmark programme")
-    actor = system_actor()
     spec, _ = User.objects.get_or_create(username="bench.es")
     site, created = Site.objects.get_or_create(
         slug=f"bench-{fmt}-{size}-{tag}",
@@ -163,6 +162,7 @@ def run_step(fmt: str, size: str, step: str, tag: str) -> tuple[float, int, floa
     )
     if created:
         Membership.objects.create(user=spec, role="specialist", programme=programme, site=site)
+    actor = system_actor(site=site)
     folder = SHARED / f"{fmt}-{size}-{tag}"
     if not folder.exists():
         folder.mkdir()

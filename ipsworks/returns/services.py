@@ -55,16 +55,29 @@ class ReturnsPermissionError(PermissionDenied):
     pass
 
 
-def system_actor():
-    """The account commands act as: active (so permission checks pass) but unable to sign in."""
+def system_actor(*, site: Site | None = None):
+    """The account commands act as: active but unable to sign in, and not a superuser. It holds
+    the administrator role only in the programmes of the sites it has been asked to act for
+    (``site``): least privilege, and visible in the audit trail like anyone else."""
     User = get_user_model()
-    user, created = User.objects.get_or_create(
+    user, _created = User.objects.get_or_create(
         username=SYSTEM_USERNAME,
-        defaults={"is_superuser": True, "is_active": True, "first_name": "ipsworks (system)"},
+        defaults={"is_active": True, "first_name": "ipsworks (system)"},
     )
-    if created:
+    if user.has_usable_password() or user.is_superuser or user.is_staff:
+        # It must never be signed in to, and (unlike earlier versions, which made it a
+        # superuser) needs no more than its memberships.
         user.set_unusable_password()
-        user.save(update_fields=["password"])
+        user.is_superuser = user.is_staff = False
+        user.save(update_fields=["password", "is_superuser", "is_staff"])
+    if site is not None and not (
+        Membership.objects.active()
+        .filter(user=user, role=Role.ADMINISTRATOR, programme_id=site.programme_id)
+        .exists()
+    ):
+        Membership.objects.create(
+            user=user, role=Role.ADMINISTRATOR, programme_id=site.programme_id
+        )
     return user
 
 
@@ -389,7 +402,7 @@ def _files(item: ReturnImport) -> list[tuple[str, Path]]:
 def process_import(import_id: int, *, apply: bool = False, actor=None) -> ReturnImport:
     """Check (or apply) a stored import, updating its state and progress as it goes."""
     item = ReturnImport.objects.select_related("site", "created_by").get(pk=import_id)
-    actor = actor or item.created_by or system_actor()
+    actor = actor or item.created_by or system_actor(site=item.site)
     busy = ReturnImport.State.APPLYING if apply else ReturnImport.State.CHECKING
     ReturnImport.objects.filter(pk=item.pk).update(state=busy, rows_done=0)
 

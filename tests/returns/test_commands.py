@@ -102,3 +102,24 @@ def test_reminders_go_to_implementation_managers_of_sites_with_missing_returns(
     assert "February 2015" in mail.outbox[0].body and "March 2015" in mail.outbox[0].body
     assert "a.im" in mail.outbox[0].to[0]
     assert MonthlyReturn.objects.count() == 1
+
+
+def test_commands_act_as_an_administrator_of_the_sites_programme_not_a_superuser(
+    users, site_a, django_user_model
+):
+    from ipsworks.accounts.models import Membership
+    from ipsworks.accounts.scoping import scope_for
+    from ipsworks.returns.services import SYSTEM_USERNAME, system_actor
+
+    # An account left by an earlier version, when it was a superuser.
+    django_user_model.objects.create(username=SYSTEM_USERNAME, is_superuser=True, is_staff=True)
+    actor = system_actor(site=site_a)
+    assert not actor.is_superuser and not actor.is_staff and not actor.has_usable_password()
+    roles = list(Membership.objects.filter(user=actor).values_list("role", "programme", "site"))
+    assert roles == [("administrator", site_a.programme_id, None)]
+    system_actor(site=site_a)  # asked again: still one membership
+    assert Membership.objects.filter(user=actor).count() == 1
+    others = set(
+        type(site_a).objects.exclude(programme=site_a.programme).values_list("pk", flat=True)
+    )
+    assert not others & scope_for(system_actor()).case_site_ids

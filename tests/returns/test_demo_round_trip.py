@@ -36,7 +36,7 @@ def state():
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "ods", "xls"])
 def test_demo_site_export_reimports_with_zero_changes(demo_site, tmp_path, fmt):
-    actor = system_actor()
+    actor = system_actor(site=demo_site)
     month = date(2016, 2, 1)
     files = export(actor, demo_site, month, tmp_path, fmt)
     before = state()

@@ -34,7 +34,7 @@ class Command(BaseCommand):
             month = parse_month(options["month"]) if options["month"] else None
         except ValueError as exc:
             raise CommandError(str(exc)) from None
-        actor = system_actor()
+        actor = system_actor(site=site)
         caseload, jobs, count_month = export_rows(actor, site, month, today=timezone.localdate())
         counted = {"rows": 0}
 

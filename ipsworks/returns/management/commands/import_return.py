@@ -39,7 +39,7 @@ class Command(BaseCommand):
         sha = sha256_of(paths)
         try:
             report = run_return(
-                actor=system_actor(),
+                actor=system_actor(site=site),
                 site=site,
                 month=month,
                 files=[(p.name, p) for p in paths],
