@@ -1229,7 +1229,6 @@ def _key(ref: RecordRef | None):
     return ref
 
 
-_ENCODER = None
 _PLAIN_JSON = (type(None), bool, int, str, float)
 
 
@@ -1244,12 +1243,7 @@ def _json_value(value):
         return str(value)
     if isinstance(value, bool | int | str | float):
         return value
-    global _ENCODER
-    if _ENCODER is None:
-        from django.core.serializers.json import DjangoJSONEncoder
-
-        _ENCODER = DjangoJSONEncoder()
-    return _ENCODER.default(value)
+    return _json_encoder().default(value)
 
 
 _SNAPSHOT_FIELDS: dict[type, list[str]] = {}
@@ -1304,13 +1298,16 @@ def _insert_rows(model, rows: list[dict[str, Any]], *, batch_size: int) -> None:
 
 
 def _bulk_insert(model, fields: list[str], rows: list[tuple], *, batch_size: int, returning: bool):
-    """Insert `rows` (values in the order of `fields`) with multi-row INSERT statements and
-    return the new primary keys in order (``returning=True``). The same SQL ``bulk_create``
+    """Insert `rows` (values in the order of `fields`) with multi-row INSERT statements (COPY
+    on PostgreSQL, see :func:`_bulk_copy`) and return the new primary keys in order
+    (``returning=True``). The same SQL ``bulk_create``
     sends, without building a model instance and a compiler per row: values are prepared with
     each field's own ``get_db_prep_save``."""
     connection = connections[model._default_manager.db]
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
+    if connection.vendor == "postgresql":
+        return _bulk_copy(connection, meta, columns, rows, returning)
     quote = connection.ops.quote_name
     head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in columns)})"
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
@@ -1323,8 +1320,6 @@ def _bulk_insert(model, fields: list[str], rows: list[tuple], *, batch_size: int
         else _cached_prep(f, connection)
         for f in columns
     ]
-    if connection.vendor == "postgresql":
-        return _bulk_copy(connection, meta, columns, rows, returning)
     pks: list[int] = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
@@ -1377,6 +1372,7 @@ _JSON_ENCODER = None
 
 
 def _json_encoder():
+    """One DjangoJSONEncoder for the audit JSON the bulk path writes."""
     global _JSON_ENCODER
     if _JSON_ENCODER is None:
         from django.core.serializers.json import DjangoJSONEncoder

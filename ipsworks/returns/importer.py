@@ -346,6 +346,15 @@ class Context:
             if row["n"] and row["kind"] in _COUNTED:
                 self.counts[(episode, row["kind"])] = row["n"]
 
+    def referrals(self, key_cf: str, person: dict | None) -> dict[date, EpisodeState]:
+        """A person's referrals by referral date: recorded ones, then the file's over them."""
+        states: dict[date, EpisodeState] = {}
+        if person:
+            states = {s.referral_date: s for s in self.person_episodes.get(person["id"], ())}
+        for state in self.file_people.get(key_cf, [None])[1:]:
+            states[state.referral_date] = state
+        return states
+
     def remember(self, key_cf: str, reference: str, state: EpisodeState, person_id) -> None:
         """A Caseload row's referral, for later rows, the Jobs sheet and (when the person now
         has more than one referral) the one-open-referral check."""
@@ -761,15 +770,8 @@ def _check_open_episodes(ctx: Context, report: Report) -> None:
     for keys in ctx.state.people_in_order(CHUNK_ROWS):
         ctx.load(set(keys))
         for key_cf in keys:
-            reference, *file_states = ctx.file_people[key_cf]
-            person = ctx.users.get(key_cf)
-            states = (
-                {s.referral_date: s for s in ctx.person_episodes.get(person["id"], [])}
-                if person
-                else {}
-            )
-            for state in file_states:
-                states[state.referral_date] = state
+            reference = ctx.file_people[key_cf][0]
+            states = ctx.referrals(key_cf, ctx.users.get(key_cf))
             open_ones = sorted(
                 (s for s in states.values() if s.discharge_date is None),
                 key=lambda s: s.referral_date,
@@ -787,11 +789,7 @@ def _check_open_episodes(ctx: Context, report: Report) -> None:
 
 
 def _episode_for_job(ctx: Context, key_cf: str, person, start: date) -> EpisodeState | None:
-    states: dict[date, EpisodeState] = {}
-    if person and person.get("id") in ctx.person_episodes:
-        states = {s.referral_date: s for s in ctx.person_episodes[person["id"]]}
-    for state in ctx.file_people.get(key_cf, [None])[1:]:
-        states[state.referral_date] = state
+    states = ctx.referrals(key_cf, person)
     if not states:
         return None
     before = [s for d, s in sorted(states.items()) if d <= start]
