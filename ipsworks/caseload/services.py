@@ -63,12 +63,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from itertools import chain
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -1238,12 +1240,23 @@ def _json_value(value):
     if kind in _PLAIN_JSON:
         return value
     if kind is date:
-        return value.isoformat()
+        return _date_json(value)
     if kind is Decimal:
         return str(value)
     if isinstance(value, bool | int | str | float):
         return value
-    return _json_encoder().default(value)
+    if kind is datetime and value is _LAST_DATETIME[0]:
+        return _LAST_DATETIME[1]  # a batch's records share one timestamp
+    text = _json_encoder().default(value)
+    if kind is datetime:
+        _LAST_DATETIME[:] = [value, text]
+    return text
+
+
+_date_json = functools.lru_cache(maxsize=4096)(date.isoformat)  # days repeat across records
+# The last timestamp turned into JSON, matched by identity (equal datetimes in different time
+# zones would hash alike but print differently).
+_LAST_DATETIME: list = [None, None]
 
 
 _SNAPSHOT_FIELDS: dict[type, list[str]] = {}
@@ -1283,7 +1296,12 @@ def _new_row(model, **values) -> dict[str, Any]:
 
 def _row_snapshot(row: dict[str, Any]) -> dict[str, Any]:
     """The audit snapshot of a row made by :func:`_new_row` (as :func:`_fast_snapshot`)."""
-    return {name: _json_value(value) for name, value in row.items()}
+    snap = dict(row)
+    plain = _PLAIN_JSON
+    for name, value in row.items():
+        if type(value) not in plain:
+            snap[name] = _json_value(value)
+    return snap
 
 
 def _insert_rows(model, rows: list[dict[str, Any]], *, batch_size: int) -> None:
@@ -1314,21 +1332,17 @@ def _bulk_insert(model, fields: list[str], rows: list[tuple], *, batch_size: int
     tail = f" RETURNING {quote(meta.pk.column)}" if returning else ""
     limit = connection.features.max_query_params
     size = min(batch_size, limit // len(columns)) if limit else batch_size
-    preps = [
-        None
-        if isinstance(f, models.CharField | models.BooleanField | models.IntegerField)
-        else _cached_prep(f, connection)
-        for f in columns
-    ]
+    preps = [_prep_for(f, connection) for f in columns]
     pks: list[int] = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
             chunk = rows[start : start + size]
-            params = [
-                value if prep is None else prep(value)
-                for row in chunk
-                for value, prep in zip(row, preps, strict=True)
-            ]
+            # Column by column (the loops run in C), preparing only the columns that need it.
+            values = list(zip(*chunk, strict=True))
+            for n, prep in enumerate(preps):
+                if prep is not None:
+                    values[n] = map(prep, values[n])
+            params = list(chain.from_iterable(zip(*values, strict=True)))
             cursor.execute(f"{head} VALUES {', '.join([one] * len(chunk))}{tail}", params)
             if returning:
                 pks += [r[0] for r in cursor.fetchall()]
@@ -1379,6 +1393,22 @@ def _json_encoder():
 
         _JSON_ENCODER = DjangoJSONEncoder()
     return _JSON_ENCODER
+
+
+def _prep_for(field, connection):
+    """How a value of `field` is made ready for the database: None when it goes as it is
+    (text, whole numbers, booleans), JSON text for a JSON field without its own encoder (what
+    ``get_db_prep_save`` would write, without building an encoder per value), else
+    :func:`_cached_prep`."""
+    if isinstance(field, models.CharField | models.BooleanField | models.IntegerField):
+        return None
+    if isinstance(field, models.JSONField) and field.encoder is None:
+        encode = _PLAIN_ENCODER.encode
+        return lambda value: None if value is None else encode(value)
+    return _cached_prep(field, connection)
+
+
+_PLAIN_ENCODER = json.JSONEncoder()  # what json.dumps uses when given no options
 
 
 def _cached_prep(field, connection):
