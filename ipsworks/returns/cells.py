@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .columns import Column, normalise
@@ -19,8 +19,41 @@ class CellError(ValueError):
     """A cell that cannot be read; the message is shown to the user as it is."""
 
 
+class SheetError(str):
+    """A cell holding a spreadsheet error such as #N/A (a formula that failed). The readers
+    put it where calamine would give a blank, so it is reported, never read as "no value"."""
+
+    __slots__ = ()
+
+
+# What spreadsheet programs show for a failed formula. An .xls or .ods file (and a CSV saved
+# from one) carries these as text; they are refused as SheetError is.
+ERROR_TEXTS = frozenset(
+    ["#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"]
+)
+
+
+def _refuse_error(value: str):
+    raise CellError(
+        f"holds the spreadsheet error {value}: the formula in this cell did not work. "
+        "Correct the formula or type the value in."
+    )
+
+
+# Characters that show as nothing: a cell holding only these is blank, and they are taken out
+# of text (IDs copied from web pages and e-mails often carry them).
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+def _visible(text: str) -> str:
+    return text if text.isascii() else text.translate(INVISIBLE)
+
+
 EXCEL_EPOCH = date(1899, 12, 30)
-MIN_YEAR, MAX_YEAR = 1900, 2200
+# Return dates are all from the service's own lifetime: a year before 1950 is a typing slip
+# (or a small number read as an Excel date: 5 would be 04/01/1900).
+MIN_YEAR, MAX_YEAR = 1950, 2200
+EARLIEST_SERIAL, LATEST_SERIAL = 18_264, 109_574  # 01/01/1950 .. 31/12/2199
 MONTHS = {
     name: number
     for number, names in enumerate(
@@ -42,12 +75,13 @@ MONTHS = {
     )
     for name in names
 }
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _DAY_FIRST = re.compile(
     r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{2}|\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?$"
 )
 _WORDS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ \-]([a-z]+)\.?,?[ \-](\d{2}|\d{4})$")
 _SERIAL = re.compile(r"^\d{1,6}(?:\.0+)?$")
+_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
 
 
 def shown(value: object) -> str:
@@ -59,7 +93,11 @@ def shown(value: object) -> str:
 
 
 def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    if value is None:
+        return True
+    if type(value) is SheetError:
+        return False
+    return isinstance(value, str) and not _visible(value).strip()
 
 
 def _year(text: str) -> int:
@@ -79,25 +117,31 @@ def _make(value: object, year: int, month: int, day: int) -> date:
 
 
 def _serial(value: object, number: float) -> date:
-    if not number.is_integer() and not math.isfinite(number):
+    if not math.isfinite(number) or not 1 <= number <= LATEST_SERIAL:
         raise CellError(f"{shown(value)} is not a date")
-    if not 1 <= number <= 109_574:  # 1900-01-01 .. 2199-12-31
-        raise CellError(f"{shown(value)} is not a date")
-    return EXCEL_EPOCH + timedelta(days=int(number))
+    day = EXCEL_EPOCH + timedelta(days=int(number))
+    if number < EARLIEST_SERIAL:
+        raise CellError(
+            f"{shown(value)} is not a date (read as a spreadsheet date number it would be "
+            f"{day:%d/%m/%Y}): write the date as day/month/year"
+        )
+    return day
 
 
 def parse_date(value: object) -> date:
     if isinstance(value, datetime):
-        return value.date()
+        return _make(value, value.year, value.month, value.day)
     if isinstance(value, date):
-        return value
+        return _make(value, value.year, value.month, value.day)
+    if isinstance(value, time):
+        raise CellError(f"{shown(value)} is a time of day, not a date")
     if isinstance(value, bool):
         raise CellError(f"{shown(value)} is not a date")
     if isinstance(value, int | float):
         if not math.isfinite(value):
             raise CellError(f"{shown(value)} is not a date")
         return _serial(value, float(value))
-    text = " ".join(str(value).split()).lower()
+    text = " ".join(_visible(str(value)).split()).lower()
     if m := _ISO.match(text):
         return _make(value, int(m[1]), int(m[2]), int(m[3]))
     if m := _DAY_FIRST.match(text):
@@ -121,7 +165,14 @@ def _number(value: object) -> Decimal:
         if not math.isfinite(value):
             raise CellError(f"{shown(value)} is not a number")
         return Decimal(repr(value))
-    text = str(value).strip().replace(",", "").replace("£", "").replace(" ", "")
+    text = _visible(str(value)).strip().replace("£", "").replace(" ", "")
+    if "," in text:
+        if not _THOUSANDS.match(text):
+            raise CellError(
+                f"{shown(value)} is not a number: write decimals with a full stop (8.50), "
+                "and commas only between thousands (1,500)"
+            )
+        text = text.replace(",", "")
     try:
         number = Decimal(text)
     except InvalidOperation:
@@ -154,7 +205,7 @@ def parse_text(value: object, max_length: int) -> str:
         value = int(value)  # an ID typed as a number: 1001.0 -> "1001"
     elif isinstance(value, datetime | date):
         value = f"{value:%d/%m/%Y}"
-    text = " ".join(str(value).split())
+    text = " ".join(_visible(str(value)).split())
     if len(text) > max_length:
         raise CellError(f"is {len(text)} characters long; at most {max_length} are allowed")
     return text
@@ -174,6 +225,8 @@ DECIMAL_PLACES = {"hours_per_week": 1, "hourly_pay": 2}
 
 def parse_cell(column: Column, value: object):
     """The cell's value for `column`, or None when blank. Raises CellError."""
+    if type(value) is SheetError or (type(value) is str and value.strip().upper() in ERROR_TEXTS):
+        _refuse_error(value.strip())
     if is_blank(value):
         return None
     if column.kind == "date":
@@ -203,11 +256,13 @@ def parser_for(column: Column):
 
         def parse(value):
             if type(value) is str:
-                text = " ".join(value.split())
+                text = " ".join(value.split() if value.isascii() else _visible(value).split())
                 if not text:
                     return None
                 if len(text) > limit:
                     raise CellError(f"is {len(text)} characters long; at most {limit} are allowed")
+                if text[0] == "#" and text.upper() in ERROR_TEXTS:
+                    _refuse_error(text)
                 return text
             return parse_cell(column, value)
 
@@ -228,9 +283,9 @@ def parser_for(column: Column):
 
         def parse(value):
             kind_of = type(value)
-            if kind_of is date:
+            if kind_of is date and MIN_YEAR <= value.year <= MAX_YEAR:
                 return value
-            if kind_of is datetime:
+            if kind_of is datetime and MIN_YEAR <= value.year <= MAX_YEAR:
                 return value.date()
             if kind_of is str:
                 return from_text(value)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ipsworks.caseload.models import (
     DischargeReason,
@@ -228,36 +229,72 @@ def sheet_for_name(name: str) -> str | None:
     return None
 
 
+_HINT = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+
+
+def header_keys(header: object) -> tuple[str, ...]:
+    """The normalised forms a header may match under: as written, then without a hint in
+    brackets ("Referral date (dd/mm/yyyy)" is "Referral date")."""
+    key = normalise(header)
+    bare = normalise(_HINT.sub("", str(header or "")))
+    return (key, bare) if bare and bare != key else (key,)
+
+
+def _column_for(header: object, by_name: dict[str, Column]) -> Column | None:
+    for key in header_keys(header):
+        if key in by_name:
+            return by_name[key]
+    return None
+
+
+_ANY_COLUMN = {
+    name: c for columns in (CASELOAD_COLUMNS, JOB_COLUMNS) for c in columns for name in c.names
+}
+
+
+def known_headers(cells: list[object]) -> int:
+    """How many cells of a row are headers of the return (of either sheet): used to find the
+    header row below any title rows."""
+    return sum(1 for cell in cells if _column_for(cell, _ANY_COLUMN) is not None)
+
+
 def sheet_for_headers(headers: list[object]) -> str | None:
     """Which sheet a header row belongs to (used for CSV files, which have no sheet names):
     a 'Job start date' column means Jobs; a 'Referral date' column means Caseload."""
-    names = {normalise(h) for h in headers}
-    if names & JOB_COLUMNS[1].names:
+    keys = {key for h in headers for key in header_keys(h)}
+    if keys & JOB_COLUMNS[1].names:
         return JOBS
-    if names & CASELOAD_COLUMNS[1].names:
+    if keys & CASELOAD_COLUMNS[1].names:
         return CASELOAD
     return None
 
 
-def match_headers(
-    sheet: str, headers: list[object]
-) -> tuple[dict[int, Column], list[str], list[str]]:
-    """Map header positions to columns. Returns (positions, missing required labels,
-    unknown headers). A column named twice keeps its first position."""
+class HeaderMatch(NamedTuple):
+    positions: dict[int, Column]  # header position -> column
+    missing: list[str]  # labels of required columns not found
+    unknown: list[str]  # headers that are not columns of the sheet
+    repeated: dict[str, list[str]]  # column label -> the headers naming it, when 2 or more
+
+
+def match_headers(sheet: str, headers: list[object]) -> HeaderMatch:
+    """Map header positions to columns. A column named by two headers is reported in
+    ``repeated`` (the importer refuses the sheet: it cannot tell which one is meant)."""
     columns = SHEETS[sheet]
     by_name = {name: column for column in columns for name in column.names}
     positions: dict[int, Column] = {}
-    seen: set[str] = set()
+    named: dict[str, list[str]] = {}
     unknown: list[str] = []
     for index, header in enumerate(headers):
-        key = normalise(header)
-        if not key:
+        if not normalise(header):
             continue
-        column = by_name.get(key)
+        column = _column_for(header, by_name)
         if column is None:
             unknown.append(str(header).strip())
-        elif column.key not in seen:
-            seen.add(column.key)
+            continue
+        named.setdefault(column.label, []).append(str(header).strip())
+        if len(named[column.label]) == 1:
             positions[index] = column
+    seen = {c.key for c in positions.values()}
     missing = [c.label for c in columns if c.required and c.key not in seen]
-    return positions, missing, unknown
+    repeated = {label: texts for label, texts in named.items() if len(texts) > 1}
+    return HeaderMatch(positions, missing, unknown, repeated)

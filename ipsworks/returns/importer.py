@@ -404,7 +404,18 @@ class _SheetReader:
     def __init__(self, sheet_rows, report: Report, sheet_label: str):
         self.report = report
         self.label = sheet_label
-        positions, missing, unknown = match_headers(sheet_rows.sheet, sheet_rows.headers)
+        positions, missing, unknown, repeated = match_headers(sheet_rows.sheet, sheet_rows.headers)
+        for label, texts in repeated.items():
+            named = " and ".join(f'"{t}"' for t in texts)
+            report.error(
+                message(
+                    sheet_label,
+                    sheet_rows.header_row,
+                    None,
+                    f"{named} are all read as the {label} column, so ipsworks cannot tell which "
+                    "one to use. Keep one of them and delete or rename the others.",
+                )
+            )
         for header in unknown:
             report.warn(
                 message(
@@ -423,7 +434,7 @@ class _SheetReader:
                     "this column is missing from the header row.",
                 )
             )
-        self.ok = not missing
+        self.ok = not missing and not repeated
         self.present = {c.key for c in positions.values()}
         self.headers = {c.key: str(sheet_rows.headers[i]).strip() for i, c in positions.items()}
         self.plan = [(index, column.key, parser_for(column)) for index, column in positions.items()]

@@ -15,19 +15,32 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
-from .cells import is_blank
-from .columns import INSTRUCTIONS, normalise, sheet_for_headers, sheet_for_name
+from .cells import SheetError, is_blank
+from .columns import (
+    CASELOAD,
+    INSTRUCTIONS,
+    JOBS,
+    known_headers,
+    normalise,
+    sheet_for_headers,
+    sheet_for_name,
+)
+from .xlsx_errors import error_cells
 
 SPREADSHEET_TYPES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
 ACCEPTED_TYPES = SPREADSHEET_TYPES | {".csv", ".zip"}
 HEADER_SEARCH_ROWS = 10
-csv.field_size_limit(1_000_000)
+FIELD_LIMIT = 1_000_000  # characters in one CSV cell
+csv.field_size_limit(FIELD_LIMIT)
 
 
 class ReturnFileError(ValueError):
@@ -42,6 +55,7 @@ class SheetRows:
     headers: list
     rows: Iterator[tuple[int, list]]
     total: int = 0  # data rows expected (for the progress bar; blank rows included)
+    hidden: bool = False  # a workbook sheet hidden from view
 
 
 def _is_blank_row(cells: list) -> bool:
@@ -50,59 +64,143 @@ def _is_blank_row(cells: list) -> bool:
 
 def _split_header(
     numbered: Iterator[tuple[int, list]],
-) -> tuple[int, list, Iterator[tuple[int, list]]] | None:
-    """The first non-blank row (within the first few) is the header row."""
-    for _ in range(HEADER_SEARCH_ROWS):
-        try:
-            number, cells = next(numbered)
-        except StopIteration:
-            return None
-        if not _is_blank_row(cells):
-            return number, cells, numbered
-    return None
+) -> tuple[int, list, Iterator[tuple[int, list]], list[int]] | None:
+    """Find the header row: the first non-blank row, among the first few, that names at least
+    two columns of the return (so title rows above it are passed over), else the first
+    non-blank row. Returns (header row number, headers, the rows after it, the numbers of the
+    rows passed over), or None when there is no non-blank row. Blank rows are skipped whatever
+    their number."""
+    seen: list[tuple[int, list]] = []
+    header_at = None
+    for number, cells in numbered:
+        if _is_blank_row(cells):
+            continue
+        seen.append((number, cells))
+        if known_headers(cells) >= 2:
+            header_at = len(seen) - 1
+            break
+        if len(seen) >= HEADER_SEARCH_ROWS:
+            break
+    if not seen:
+        return None
+    if header_at is None:  # no row looks like a header: the first one is taken as it
+        (number, headers), rest = seen[0], seen[1:]
+        return number, headers, chain(rest, numbered), []
+    number, headers = seen[header_at]
+    return number, headers, numbered, [n for n, _cells in seen[:header_at]]
 
 
-def _calamine_rows(sheet) -> Iterator[tuple[int, list]]:
-    first = sheet.start[0] if sheet.start else 0
-    for index, row in enumerate(sheet.iter_rows()):
-        yield first + index + 1, row
+def _passed_over(source: str, numbers: list[int], warnings: list[str]) -> None:
+    if numbers:
+        rows = f"Row {numbers[0]}" if len(numbers) == 1 else f"Rows {_ranges(numbers)}"
+        warnings.append(f"{source}: {rows}, above the header row, were not read.")
 
 
-def detect_encoding(open_binary) -> tuple[str, int]:
-    """('utf-8-sig' when the whole stream decodes as UTF-8, else 'cp1252'; number of lines).
-    Reads in chunks."""
+def _ranges(numbers: list[int]) -> str:
+    return (
+        ", ".join(str(n) for n in numbers) if len(numbers) < 4 else f"{numbers[0]} to {numbers[-1]}"
+    )
+
+
+def _calamine_rows(sheet, errors: dict[int, dict[int, str]]) -> Iterator[tuple[int, list]]:
+    """(row number, cells) for each row of a calamine sheet. python-calamine yields the blank
+    rows above the sheet's used range too, so row numbers count from the sheet's first row.
+    Cells that hold a spreadsheet error (which calamine gives as blank) are put back as
+    :class:`cells.SheetError`, so they are reported instead of read as blank."""
+    first_column = sheet.start[1] if sheet.start else 0
+    for number, row in enumerate(sheet.iter_rows(), start=1):
+        if number in errors:
+            for column, text in errors[number].items():
+                if 0 <= column - first_column < len(row):
+                    row[column - first_column] = SheetError(text)
+        yield number, row
+
+
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+# What can go wrong while reading a CSV file or a .zip member part way through.
+_READ_ERRORS = (csv.Error, zipfile.BadZipFile, RuntimeError, OSError, EOFError, zlib.error)
+
+
+def detect_encoding(
+    open_binary, warnings: list[str] | None = None, name: str = ""
+) -> tuple[str, int]:
+    """('utf-16' when the text starts with a UTF-16 byte-order mark (Excel's "Unicode text"),
+    'utf-8-sig' when the whole stream decodes as UTF-8, else 'cp1252'; number of lines).
+    Reads in chunks. When the text is mostly UTF-8 but a line is not, the file mixes two
+    encodings: it is read as Windows-1252 and a warning names the first such line, since its
+    accented letters may then look garbled."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     encoding = "utf-8-sig"
     lines = 0
+    first_bad_line = None
+    utf8_letters = False
     with open_binary() as handle:
+        first = True
         while chunk := handle.read(1 << 20):
-            lines += chunk.count(b"\n")
+            if first and chunk[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+                encoding = "utf-16"
+            first = False
             if encoding == "utf-8-sig":
                 try:
                     decoder.decode(chunk)
-                except UnicodeDecodeError:
+                except UnicodeDecodeError as exc:
                     encoding = "cp1252"
+                    first_bad_line = lines + chunk[: exc.start].count(b"\n") + 1
+                    utf8_letters = bool(_UTF8_SEQUENCE.search(chunk[: exc.start]))
+            elif encoding == "cp1252" and not utf8_letters:
+                utf8_letters = bool(_UTF8_SEQUENCE.search(chunk))
+            lines += chunk.count(b"\n")
         if encoding == "utf-8-sig":
             try:
                 decoder.decode(b"", final=True)
             except UnicodeDecodeError:
                 encoding = "cp1252"
+    if encoding == "cp1252" and utf8_letters and first_bad_line and warnings is not None:
+        warnings.append(
+            f"{name}: the file is mostly UTF-8 text, but line {first_bad_line} is not, so the "
+            "whole file was read as Windows-1252. Check that names with accents are not "
+            'garbled (for example "Ã©" for "é"); if they are, save the file again as '
+            '"CSV UTF-8" and import that.'
+        )
     return encoding, lines
 
 
-def _csv_rows(open_binary, encoding: str) -> Iterator[tuple[int, list]]:
-    with open_binary() as handle:
-        text = io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
-        first = text.readline()
-        dialect = "excel"
-        if first.count(";") > first.count(",") and first.count(";") >= first.count("\t"):
-            dialect = "semicolon"
-        elif first.count("\t") > first.count(","):
-            dialect = "excel-tab"
-        reader = csv.reader(_chain_line(first, text), **_DIALECTS[dialect])
-        yield from enumerate(reader, start=1)
+def _csv_rows(open_binary, encoding: str, name: str) -> Iterator[tuple[int, list]]:
+    number = 0
+    try:
+        with open_binary() as handle:
+            text = io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
+            first = text.readline()
+            start = 1
+            if hint := _SEPARATOR_HINT.match(first):  # Excel's "sep=;" first line
+                options = {"dialect": "excel", "delimiter": hint[1]}
+                first, start = text.readline(), 2
+            elif first.count(";") > first.count(",") and first.count(";") >= first.count("\t"):
+                options = _DIALECTS["semicolon"]
+            elif first.count("\t") > first.count(","):
+                options = _DIALECTS["excel-tab"]
+            else:
+                options = _DIALECTS["excel"]
+            reader = csv.reader(_chain_line(first, text), **options)
+            for number, row in enumerate(reader, start=start):  # noqa: B007 - used below
+                yield number, row
+    except _READ_ERRORS as exc:
+        raise ReturnFileError(f"{name}: {_read_problem(exc)} (after row {number}).") from None
 
 
+def _read_problem(exc: Exception) -> str:
+    """A reading failure in plain words."""
+    text = str(exc).lower()
+    if isinstance(exc, csv.Error) and "field larger" in text:
+        return f"a cell holds more than {FIELD_LIMIT:,} characters, which a return never needs"
+    if "encrypted" in text or "password" in text:
+        return "the file is protected with a password; remove the password and send it again"
+    if isinstance(exc, csv.Error):
+        return f"the text could not be read as CSV ({exc})"
+    return "the file is damaged and could not be read to its end; export or save it again"
+
+
+_SEPARATOR_HINT = re.compile(r"^\ufeff?sep=(.)\r?\n?$")
 _DIALECTS = {
     "excel": {"dialect": "excel"},
     "semicolon": {"dialect": "excel", "delimiter": ";"},
@@ -116,58 +214,113 @@ def _chain_line(first: str, rest) -> Iterator[str]:
 
 
 def _csv_sheet(name: str, open_binary, warnings: list[str]) -> SheetRows | None:
-    encoding, lines = detect_encoding(open_binary)
-    split = _split_header(_csv_rows(open_binary, encoding))
+    try:
+        encoding, lines = detect_encoding(open_binary, warnings, name)
+    except _READ_ERRORS as exc:
+        raise ReturnFileError(f"{name}: {_read_problem(exc)}.") from None
+    split = _split_header(_csv_rows(open_binary, encoding, name))
     if split is None:
         warnings.append(f"{name}: the file is empty, so it was not read.")
         return None
-    header_row, headers, rows = split
+    header_row, headers, rows, passed_over = split
     sheet = sheet_for_headers(headers)
     if sheet is None:
         raise ReturnFileError(
             f"{name}: cannot tell whether this is the Caseload or the Jobs sheet. "
             'A Caseload file needs a "Referral date" column and a Jobs file a '
-            '"Job start date" column in its first row.'
+            '"Job start date" column in its header row.'
         )
+    _passed_over(name, passed_over, warnings)
     return SheetRows(sheet, name, header_row, headers, rows, max(0, lines - header_row))
 
 
 def _workbook_sheets(path: Path, display: str, stack: ExitStack, warnings: list[str]):
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises several kinds for damaged files
+    except Exception:  # noqa: BLE001 - calamine raises several kinds for damaged files
         raise ReturnFileError(
-            f"{display} could not be opened as a spreadsheet ({type(exc).__name__}). "
-            "Check it is an .xlsx, .xls or .ods file and not password-protected."
+            f"{display} could not be opened as a spreadsheet. It may be damaged, protected "
+            "with a password, or a different kind of file under a spreadsheet's name: open it "
+            "in your spreadsheet program, save it as .xlsx, and send that."
         ) from None
     stack.callback(workbook.close)
+    hidden = {m.name for m in workbook.sheets_metadata if m.visible != SheetVisibleEnum.Visible}
+    xlsx = Path(display).suffix.lower() in (".xlsx", ".xlsm") or (
+        Path(path).suffix.lower() in (".xlsx", ".xlsm")
+    )
     out = []
     for name in workbook.sheet_names:
         if normalise(name) in (normalise(INSTRUCTIONS), "lists"):
             continue
+        kind = sheet_for_name(name)
         try:
             sheet = workbook.get_sheet_by_name(name)
-        except Exception:
+        except Exception:  # noqa: BLE001 - a damaged sheet
+            if kind:
+                raise ReturnFileError(
+                    f'Sheet "{name}" could not be read: the file may be damaged. Open it in '
+                    "your spreadsheet program, save it again, and send that."
+                ) from None
             warnings.append(f'Sheet "{name}" could not be read, so it was skipped.')
             continue
-        split = _split_header(_calamine_rows(sheet))
-        kind = sheet_for_name(name)
+        errors = error_cells(path, name) if xlsx else {}
+        split = _split_header(_calamine_rows(sheet, errors))
         if split is None:
             if kind:
                 warnings.append(f'Sheet "{name}" is empty.')
             continue
-        header_row, headers, rows = split
+        header_row, headers, rows, passed_over = split
         kind = kind or sheet_for_headers(headers)
         if kind is None:
             warnings.append(
                 f'Sheet "{name}" is neither a Caseload nor a Jobs sheet, so it was not read.'
             )
             continue
+        _passed_over(f'Sheet "{name}"', passed_over, warnings)
         total = max(0, (sheet.start[0] if sheet.start else 0) + sheet.height - header_row)
-        out.append(SheetRows(kind, name, header_row, headers, rows, total))
+        out.append(SheetRows(kind, name, header_row, headers, rows, total, name in hidden))
     return out
+
+
+def _zip_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The CSV files in a .zip, leaving out the folders and the "._" copies macOS adds."""
+    return [
+        m
+        for m in archive.infolist()
+        if m.filename.lower().endswith(".csv")
+        and not m.is_dir()
+        and not m.filename.startswith("__MACOSX/")
+        and not Path(m.filename).name.startswith("._")
+    ]
+
+
+def _one_of_each(sheets: list[SheetRows], warnings: list[str]) -> list[SheetRows]:
+    """At most one Caseload and one Jobs sheet. Where a hidden sheet and a visible one look like
+    the same sheet, the visible one is read (and the hidden one named in a warning); two that
+    are both visible, or both hidden, are refused."""
+    kept: list[SheetRows] = []
+    for kind in (CASELOAD, JOBS):
+        alike = [s for s in sheets if s.sheet == kind]
+        visible = [s for s in alike if not s.hidden]
+        if len(alike) > 1 and len(visible) == 1:
+            for other in alike:
+                if other.hidden:
+                    warnings.append(
+                        f'Sheet "{other.source}" is hidden, so it was not read: the visible '
+                        f'sheet "{visible[0].source}" was read as the {kind} sheet.'
+                    )
+            alike = visible
+        if len(alike) > 1:
+            first, second = alike[0], alike[1]
+            hint = " (one of them is hidden)" if first.hidden or second.hidden else ""
+            raise ReturnFileError(
+                f'Both "{first.source}" and "{second.source}" look like the {kind} '
+                f"sheet{hint}; send only one."
+            )
+        kept += alike
+    return kept
 
 
 @contextmanager
@@ -190,11 +343,7 @@ def open_return(files: list[tuple[str, Path]]):
             elif suffix == ".zip":
                 try:
                     archive = stack.enter_context(zipfile.ZipFile(path))
-                    members = [
-                        m
-                        for m in archive.infolist()
-                        if m.filename.lower().endswith(".csv") and not m.is_dir()
-                    ]
+                    members = _zip_members(archive)
                 except (zipfile.BadZipFile, OSError):
                     raise ReturnFileError(f"{display} is not a readable .zip file.") from None
                 if not members:
@@ -208,18 +357,12 @@ def open_return(files: list[tuple[str, Path]]):
                     if sheet:
                         sheets.append(sheet)
             else:
+                kind = suffix or "files without an extension"
                 raise ReturnFileError(
                     f"{display}: ipsworks reads .xlsx, .xls, .ods and .csv files (or a .zip of "
-                    ".csv files), not {suffix or 'files without an extension'}."
+                    f".csv files), not {kind}."
                 )
-        seen: dict[str, str] = {}
-        for sheet in sheets:
-            if sheet.sheet in seen:
-                raise ReturnFileError(
-                    f'Both "{seen[sheet.sheet]}" and "{sheet.source}" look like the '
-                    f"{sheet.sheet} sheet; send only one."
-                )
-            seen[sheet.sheet] = sheet.source
+        sheets = _one_of_each(sheets, warnings)
         if not sheets:
             raise ReturnFileError("No Caseload or Jobs sheet was found in the file.")
         yield sheets, warnings

@@ -77,7 +77,7 @@ def test_counts_must_be_whole_and_not_negative():
 
 def test_headers_match_without_case_spacing_punctuation_and_with_synonyms():
     assert normalise(" Service-user ID ") == "serviceuserid"
-    positions, missing, unknown = match_headers(
+    positions, missing, unknown, repeated = match_headers(
         "Caseload", ["CLIENT ID", "date_referred", "Favourite colour", "Applications"]
     )
     assert [c.key for c in positions.values()] == [
@@ -87,6 +87,7 @@ def test_headers_match_without_case_spacing_punctuation_and_with_synonyms():
     ]
     assert missing == []
     assert unknown == ["Favourite colour"]
+    assert repeated == {}
     for synonym in ("ID", "Client ID", "Service user ID"):
         assert match_headers("Jobs", [synonym])[0][0].key == "service_user_id"
 
