@@ -1397,12 +1397,16 @@ def _json_encoder():
 
 def _prep_for(field, connection):
     """How a value of `field` is made ready for the database: None when it goes as it is
-    (text, whole numbers, booleans), JSON text for a JSON field without its own encoder (what
-    ``get_db_prep_save`` would write, without building an encoder per value), else
-    :func:`_cached_prep`."""
+    (text, whole numbers, booleans), JSON text for a JSON field without its own encoder on
+    SQLite (what ``get_db_prep_save`` writes there, without building an encoder per value),
+    else :func:`_cached_prep`."""
     if isinstance(field, models.CharField | models.BooleanField | models.IntegerField):
         return None
-    if isinstance(field, models.JSONField) and field.encoder is None:
+    if (
+        isinstance(field, models.JSONField)
+        and field.encoder is None
+        and connection.vendor == "sqlite"
+    ):
         encode = _PLAIN_ENCODER.encode
         return lambda value: None if value is None else encode(value)
     return _cached_prep(field, connection)
