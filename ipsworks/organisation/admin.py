@@ -1,4 +1,8 @@
+"""Admin for programmes, sites and teams: every change is audited."""
+
 from django.contrib import admin
+
+from ipsworks.audit.admin_mixins import AuditedAdminMixin
 
 from .models import Programme, Site, Team
 
@@ -9,12 +13,12 @@ class TeamInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "default_referral_target", "default_job_start_target"]
 
 
 @admin.register(Site)
-class SiteAdmin(admin.ModelAdmin):
+class SiteAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "slug",

@@ -1,0 +1,135 @@
+"""Changes made in the Django admin to accounts, roles, programmes, sites and teams are audited
+(they decide who may see which records), and site-less audit events stay in their programme."""
+
+from datetime import date
+
+import pytest
+
+from ipsworks.accounts.models import Membership, User
+from ipsworks.audit.models import AuditEvent
+from ipsworks.audit.selectors import audit_events_for
+from ipsworks.audit.services import record
+from ipsworks.organisation.models import Programme, Site, Team
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def superuser(users):
+    admin = users["administrator"]
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    return admin
+
+
+def membership_form(m, **changes):
+    data = {
+        "user": m.user_id,
+        "role": m.role,
+        "programme": m.programme_id,
+        "site": m.site_id or "",
+        "team": m.team_id or "",
+        "fte": m.fte if m.fte is not None else "",
+        "start_date": m.start_date or "",
+        "end_date": m.end_date or "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_role_changed_in_the_admin_is_audited_with_before_and_after(client, users, superuser):
+    m = Membership.objects.get(user=users["specialist"])
+    client.force_login(superuser)
+    page = client.post(
+        f"/admin/accounts/membership/{m.pk}/change/",
+        membership_form(m, role="implementation_manager", team=""),
+    )
+    assert page.status_code == 302, page.content.decode()[:2000]
+    event = AuditEvent.objects.get(event="admin.saved", entity="accounts.Membership")
+    assert event.actor == superuser and event.site_id == m.site_id
+    assert event.before["role"] == "specialist"
+    assert event.after["role"] == "implementation_manager"
+    assert "role" in event.summary
+
+
+def test_a_password_set_in_the_admin_is_audited_without_its_hash(client, users, superuser):
+    user = users["team_leader"]
+    client.force_login(superuser)
+    page = client.post(
+        f"/admin/accounts/user/{user.pk}/password/",
+        {"password1": "another-long-password-9", "password2": "another-long-password-9"},
+    )
+    assert page.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("another-long-password-9")
+    event = AuditEvent.objects.get(event="admin.saved", entity="accounts.User")
+    assert event.after["password"] == "(changed)"
+    assert event.before["password"] == "(unchanged)"
+    dumped = str(event.before) + str(event.after)
+    assert user.password not in dumped and "pbkdf2" not in dumped
+
+
+def test_removing_a_membership_in_the_admin_is_audited(client, users, superuser):
+    m = Membership.objects.get(user=users["commissioner"])
+    client.force_login(superuser)
+    page = client.post(f"/admin/accounts/membership/{m.pk}/delete/", {"post": "yes"})
+    assert page.status_code == 302
+    assert not Membership.objects.filter(pk=m.pk).exists()
+    event = AuditEvent.objects.get(event="admin.deleted")
+    assert event.entity_id == str(m.pk) and event.before["role"] == "commissioner"
+
+
+def test_a_team_added_to_a_site_in_the_admin_is_audited(client, users, superuser, site_a):
+    client.force_login(superuser)
+    teams = list(site_a.teams.order_by("id"))
+    data = {
+        "name": site_a.name,
+        "slug": site_a.slug,
+        "programme": site_a.programme_id,
+        "start_date": site_a.start_date.isoformat(),
+        "referral_target": site_a.referral_target or "",
+        "job_start_target": site_a.job_start_target or "",
+        "teams-TOTAL_FORMS": len(teams) + 1,
+        "teams-INITIAL_FORMS": len(teams),
+        "teams-MIN_NUM_FORMS": 0,
+        "teams-MAX_NUM_FORMS": 1000,
+    }
+    for n, team in enumerate(teams):
+        data |= {
+            f"teams-{n}-id": team.pk,
+            f"teams-{n}-site": site_a.pk,
+            f"teams-{n}-name": team.name,
+        }
+    data |= {f"teams-{len(teams)}-site": site_a.pk, f"teams-{len(teams)}-name": "Alpha East"}
+    form = client.get(f"/admin/organisation/site/{site_a.pk}/change/").context["adminform"].form
+    for name in form.fields:  # any other site fields, as they are
+        value = form.initial.get(name)
+        data.setdefault(name, "" if value is None else value)
+    page = client.post(f"/admin/organisation/site/{site_a.pk}/change/", data)
+    assert page.status_code == 302, page.context["errors"] if page.context else page
+    team = Team.objects.get(name="Alpha East")
+    event = AuditEvent.objects.get(event="admin.saved", entity="organisation.Team")
+    assert event.entity_id == str(team.pk) and event.site_id == site_a.pk
+    assert event.action == "create"
+
+
+def test_site_less_events_of_another_programme_are_not_shown(users, make_user):
+    own = record(actor=users["implementation_manager"], action="update", summary="own target")
+    other_programme = Programme.objects.create(name="Zeta")
+    Site.objects.create(
+        programme=other_programme, name="Zeta site", slug="zeta", start_date=date(2015, 1, 1)
+    )
+    outsider = User.objects.create_user(username="z.pm", password="a-long-test-password")
+    Membership.objects.create(user=outsider, role="programme_manager", programme=other_programme)
+    theirs = record(actor=outsider, action="update", summary="their target")
+    nobody = record(actor=None, action="sign_in_failed", summary="someone tried")
+    seen = set(audit_events_for(users["programme_manager"]).values_list("id", flat=True))
+    assert own.pk in seen
+    assert theirs.pk not in seen and nobody.pk not in seen
+    seen_by_outsider = set(audit_events_for(outsider).values_list("id", flat=True))
+    assert theirs.pk in seen_by_outsider and own.pk not in seen_by_outsider
+
+
+def test_a_superuser_reads_every_event(users, superuser):
+    nobody = record(actor=None, action="sign_in_failed", summary="someone tried")
+    assert audit_events_for(superuser).filter(pk=nobody.pk).exists()
