@@ -74,6 +74,15 @@ def users(site_a, site_b, make_user):
     }
 
 
+@pytest.fixture
+def staff_admin(users):
+    """The administrator, made a superuser with access to the Django admin."""
+    admin = users["administrator"]
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    return admin
+
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The whole demo programme (every app's demo records), loaded once per test module.

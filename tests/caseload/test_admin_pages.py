@@ -12,14 +12,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff_admin(users):
-    admin = users["administrator"]
-    admin.is_staff = admin.is_superuser = True
-    admin.save()
-    return admin
-
-
-@pytest.fixture
 def job(site_a, users):
     person = ServiceUser.objects.create(site=site_a, reference="A-0001", age_band="25-34")
     episode = Episode.objects.create(

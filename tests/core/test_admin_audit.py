@@ -14,14 +14,6 @@ from ipsworks.organisation.models import Programme, Site, Team
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def superuser(users):
-    admin = users["administrator"]
-    admin.is_staff = admin.is_superuser = True
-    admin.save()
-    return admin
-
-
 def membership_form(m, **changes):
     data = {
         "user": m.user_id,
@@ -37,24 +29,24 @@ def membership_form(m, **changes):
     return data
 
 
-def test_a_role_changed_in_the_admin_is_audited_with_before_and_after(client, users, superuser):
+def test_a_role_changed_in_the_admin_is_audited_with_before_and_after(client, users, staff_admin):
     m = Membership.objects.get(user=users["specialist"])
-    client.force_login(superuser)
+    client.force_login(staff_admin)
     page = client.post(
         f"/admin/accounts/membership/{m.pk}/change/",
         membership_form(m, role="implementation_manager", team=""),
     )
     assert page.status_code == 302, page.content.decode()[:2000]
     event = AuditEvent.objects.get(event="admin.saved", entity="accounts.Membership")
-    assert event.actor == superuser and event.site_id == m.site_id
+    assert event.actor == staff_admin and event.site_id == m.site_id
     assert event.before["role"] == "specialist"
     assert event.after["role"] == "implementation_manager"
     assert "role" in event.summary
 
 
-def test_a_password_set_in_the_admin_is_audited_without_its_hash(client, users, superuser):
+def test_a_password_set_in_the_admin_is_audited_without_its_hash(client, users, staff_admin):
     user = users["team_leader"]
-    client.force_login(superuser)
+    client.force_login(staff_admin)
     page = client.post(
         f"/admin/accounts/user/{user.pk}/password/",
         {"password1": "another-long-password-9", "password2": "another-long-password-9"},
@@ -69,9 +61,9 @@ def test_a_password_set_in_the_admin_is_audited_without_its_hash(client, users, 
     assert user.password not in dumped and "pbkdf2" not in dumped
 
 
-def test_removing_a_membership_in_the_admin_is_audited(client, users, superuser):
+def test_removing_a_membership_in_the_admin_is_audited(client, users, staff_admin):
     m = Membership.objects.get(user=users["commissioner"])
-    client.force_login(superuser)
+    client.force_login(staff_admin)
     page = client.post(f"/admin/accounts/membership/{m.pk}/delete/", {"post": "yes"})
     assert page.status_code == 302
     assert not Membership.objects.filter(pk=m.pk).exists()
@@ -79,8 +71,8 @@ def test_removing_a_membership_in_the_admin_is_audited(client, users, superuser)
     assert event.entity_id == str(m.pk) and event.before["role"] == "commissioner"
 
 
-def test_a_team_added_to_a_site_in_the_admin_is_audited(client, users, superuser, site_a):
-    client.force_login(superuser)
+def test_a_team_added_to_a_site_in_the_admin_is_audited(client, users, staff_admin, site_a):
+    client.force_login(staff_admin)
     teams = list(site_a.teams.order_by("id"))
     data = {
         "name": site_a.name,
@@ -130,6 +122,6 @@ def test_site_less_events_of_another_programme_are_not_shown(users, make_user):
     assert theirs.pk in seen_by_outsider and own.pk not in seen_by_outsider
 
 
-def test_a_superuser_reads_every_event(users, superuser):
+def test_a_superuser_reads_every_event(users, staff_admin):
     nobody = record(actor=None, action="sign_in_failed", summary="someone tried")
-    assert audit_events_for(superuser).filter(pk=nobody.pk).exists()
+    assert audit_events_for(staff_admin).filter(pk=nobody.pk).exists()

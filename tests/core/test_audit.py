@@ -29,10 +29,8 @@ def test_audit_events_cannot_be_changed_or_deleted(users, site_a):
     assert AuditEvent.objects.get(pk=event.pk).summary == "x"
 
 
-def test_admin_cannot_edit_audit_events(client, users, site_a):
-    admin = users["administrator"]
-    admin.is_staff = admin.is_superuser = True
-    admin.save()
+def test_admin_cannot_edit_audit_events(client, staff_admin, site_a):
+    admin = staff_admin
     event = record(actor=admin, action="update", site=site_a, summary="x")
     client.force_login(admin)
     page = client.get(f"/admin/audit/auditevent/{event.pk}/change/")
