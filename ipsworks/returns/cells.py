@@ -88,6 +88,8 @@ def shown(value: object) -> str:
     """How a cell's value is quoted in a message."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    elif isinstance(value, datetime | date):
+        value = f"{value:%d/%m/%Y}"
     text = str(value).strip()
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -109,7 +111,9 @@ def _year(text: str) -> int:
 
 def _make(value: object, year: int, month: int, day: int) -> date:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise CellError(f"{shown(value)} is not a date")
+        raise CellError(
+            f"{shown(value)} is not a date in the years {MIN_YEAR} to {MAX_YEAR}: check the year"
+        )
     try:
         return date(year, month, day)
     except ValueError:

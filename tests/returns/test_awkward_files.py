@@ -139,6 +139,11 @@ def test_dates_before_1950_are_refused(value):
         parse_cell(COL["referral_date"], value)
 
 
+def test_an_early_date_is_shown_as_written_with_the_years_allowed():
+    with pytest.raises(CellError, match=r"^31/12/1949 is not a date in the years 1950 to 2200"):
+        parse_cell(COL["referral_date"], date(1949, 12, 31))
+
+
 def test_a_small_number_in_a_date_column_says_what_it_would_have_meant():
     with pytest.raises(CellError, match=r"5 is not a date \(.* 04/01/1900\)"):
         parse_cell(COL["referral_date"], 5)
