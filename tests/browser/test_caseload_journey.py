@@ -4,6 +4,7 @@ and sees both on the timeline; a team leader reads the supervision view. Axe-che
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from ipsworks.caseload import services
 
@@ -42,7 +43,9 @@ def test_specialist_logs_an_employer_contact_and_a_job_start_on_the_timeline(ui,
     page.check("#id_employer_contact-face_to_face")
     page.get_by_role("button", name="Save the employer contact").click()
     page.get_by_test_id("quick-note").get_by_text("Employer contact").wait_for()
-    page.wait_for_function("document.activeElement.dataset.testid === 'quick-note'")
+    # Focus moves to the note. (expect() polls without eval, which the page's CSP forbids:
+    # wait_for_function with a string failed when its first check came too early.)
+    expect(page.get_by_test_id("quick-note")).to_be_focused()
     ui.axe()
 
     page.get_by_text("Record a job start").click()
