@@ -34,7 +34,7 @@ from .columns import (
     sheet_for_headers,
     sheet_for_name,
 )
-from .xlsx_errors import error_cells
+from .sheet_errors import ErrorsNotPlaced, error_cells
 
 SPREADSHEET_TYPES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
 ACCEPTED_TYPES = SPREADSHEET_TYPES | {".csv", ".zip"}
@@ -247,9 +247,8 @@ def _workbook_sheets(path: Path, display: str, stack: ExitStack, warnings: list[
         ) from None
     stack.callback(workbook.close)
     hidden = {m.name for m in workbook.sheets_metadata if m.visible != SheetVisibleEnum.Visible}
-    xlsx = Path(display).suffix.lower() in (".xlsx", ".xlsm") or (
-        Path(path).suffix.lower() in (".xlsx", ".xlsm")
-    )
+    suffix = Path(display).suffix.lower() or Path(path).suffix.lower()
+    scan_as = {".xlsx": "xlsx", ".xlsm": "xlsx", ".ods": "ods", ".xls": "xls"}.get(suffix, "")
     out = []
     for name in workbook.sheet_names:
         if normalise(name) in (normalise(INSTRUCTIONS), "lists"):
@@ -265,7 +264,14 @@ def _workbook_sheets(path: Path, display: str, stack: ExitStack, warnings: list[
                 ) from None
             warnings.append(f'Sheet "{name}" could not be read, so it was skipped.')
             continue
-        errors = error_cells(path, name) if xlsx else {}
+        try:
+            errors = error_cells(path, name, scan_as) if scan_as else {}
+        except ErrorsNotPlaced:
+            raise ReturnFileError(
+                f'Sheet "{name}" seems to hold a cell with a spreadsheet error (such as #N/A), '
+                "but ipsworks could not tell which cell. Open the file in your spreadsheet "
+                "program, correct or clear the failed formulas, save it again and send that."
+            ) from None
         split = _split_header(_calamine_rows(sheet, errors))
         if split is None:
             if kind:

@@ -15,10 +15,10 @@ from ipsworks.returns import importer
 from ipsworks.returns.cells import CellError, parse_cell
 from ipsworks.returns.columns import CASELOAD_COLUMNS, JOB_COLUMNS, match_headers
 from ipsworks.returns.services import run_return
-from ipsworks.returns.xlsx_errors import _sheet_part, error_cells
+from ipsworks.returns.sheet_errors import _sheet_part, error_cells
 
 from .conftest import MONTH
-from .helpers import export, read_sheets, write_xlsx_rows
+from .helpers import export, read_sheets, write_ods, write_xls, write_xlsx_rows
 
 COL = {c.key: c for c in CASELOAD_COLUMNS + JOB_COLUMNS}
 HEAD = ["Service user ID", "Referral date", "Employment specialist", "Applications this month"]
@@ -91,7 +91,7 @@ def test_a_failed_formula_is_an_error_not_a_blank(populated, im, tmp_path):
     assert cell.value is not None  # a date ipsworks holds
     cell.value, cell.data_type = "#N/A", "e"
     wb.save(path)
-    assert error_cells(path, "Caseload") == {2: {column: "#N/A"}}
+    assert error_cells(path, "Caseload", "xlsx") == {2: {column: "#N/A"}}
     before = list(Episode.objects.values_list("id", "profile_started", "version"))
     report = apply(populated, im, path)
     assert any(
@@ -104,7 +104,7 @@ def test_a_failed_formula_is_an_error_not_a_blank(populated, im, tmp_path):
 
 
 def test_error_cells_are_found_across_the_pieces_the_sheet_is_read_in(tmp_path, monkeypatch):
-    from ipsworks.returns import xlsx_errors
+    from ipsworks.returns import sheet_errors
 
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -114,8 +114,8 @@ def test_error_cells_are_found_across_the_pieces_the_sheet_is_read_in(tmp_path, 
     for ref in ("B7", "C150", "A399"):
         ws[ref].value, ws[ref].data_type = "#DIV/0!", "e"
     wb.save(tmp_path / "r.xlsx")
-    monkeypatch.setattr(xlsx_errors, "_CHUNK", 97)  # cut cells in two again and again
-    assert error_cells(tmp_path / "r.xlsx", "Caseload") == {
+    monkeypatch.setattr(sheet_errors, "_CHUNK", 97)  # cut cells in two again and again
+    assert error_cells(tmp_path / "r.xlsx", "Caseload", "xlsx") == {
         7: {1: "#DIV/0!"},
         150: {2: "#DIV/0!"},
         399: {0: "#DIV/0!"},
@@ -310,3 +310,130 @@ def test_excels_separator_line_is_obeyed_and_not_counted_as_a_title(users, site_
 def test_error_text_from_an_xls_or_ods_file_is_refused_in_any_column(key):
     with pytest.raises(CellError, match="holds the spreadsheet error #n/a: "):
         parse_cell(COL[key], " #n/a ")
+
+
+def _rewrite_part(path, part_of, change):
+    """Copy the zip at `path` with one member's bytes changed by `change`."""
+    out = path.with_name("changed-" + path.name)
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        part = part_of(src)
+        for item in src.infolist():
+            data = src.read(item)
+            dst.writestr(item, change(data) if item.filename == part else data)
+    return out
+
+
+def _profile_column_and_file(im, site, tmp_path, fmt):
+    sheets = read_sheets(export(im, site, MONTH, tmp_path, "xlsx")[0])
+    column = sheets["Caseload"][0].index("Date vocational profile started")
+    assert sheets["Caseload"][1][column] not in (None, "")  # a date ipsworks holds
+    return sheets, column
+
+
+def _refused_and_unchanged(site, im, path, text):
+    before = list(Episode.objects.values_list("id", "profile_started", "version"))
+    report = apply(site, im, path)
+    assert any(text in e for e in report.errors), report.errors
+    assert list(Episode.objects.values_list("id", "profile_started", "version")) == before
+
+
+def test_an_error_cell_in_an_xls_file_is_refused(populated, im, tmp_path):
+    import xlwt
+
+    sheets, column = _profile_column_and_file(im, populated, tmp_path, "xls")
+    path = write_xls(tmp_path / "r.xls", sheets)
+    # Put an #N/A (error code 0x2A) where the date was, as Excel stores a failed formula's result.
+    book = xlwt.Workbook()
+    for name, rows in sheets.items():
+        ws = book.add_sheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if (name, r, c) == ("Caseload", 1, column):
+                    ws.row(r).set_cell_error(c, 0x2A)
+                elif value not in (None, ""):
+                    ws.write(r, c, value.strftime("%d/%m/%Y") if hasattr(value, "day") else value)
+    book.save(str(path))
+    assert error_cells(path, "Caseload", "xls") == {2: {column: "#N/A"}}
+    _refused_and_unchanged(populated, im, path, "holds the spreadsheet error #N/A")
+
+
+@pytest.mark.parametrize(
+    "error_cell",
+    [
+        # LibreOffice: an error value type beside an empty string value
+        b'<table:table-cell office:value-type="string" office:string-value="" '
+        b'calcext:value-type="error"><text:p>#N/A</text:p></table:table-cell>',
+        # Excel's .ods: the error's text over a number
+        b'<table:table-cell office:value-type="float" office:value="0">'
+        b"<text:p>#DIV/0!</text:p></table:table-cell>",
+    ],
+)
+def test_an_error_cell_in_an_ods_file_is_refused(populated, im, tmp_path, error_cell):
+    sheets, column = _profile_column_and_file(im, populated, tmp_path, "ods")
+    sheets["Caseload"][1][column] = "ERRORCELLHERE"
+    path = write_ods(tmp_path / "r.ods", sheets)
+
+    def change(xml):
+        xml = xml.replace(
+            b"<office:document-content ",
+            b'<office:document-content xmlns:calcext="urn:org:documentfoundation:names:'
+            b'experimental:calc:xmlns:calcext:1.0" ',
+            1,
+        )
+        start = xml.index(b"ERRORCELLHERE")
+        start = xml.rindex(b"<table:table-cell", 0, start)
+        end = xml.index(b"</table:table-cell>", start) + len(b"</table:table-cell>")
+        return xml[:start] + error_cell + xml[end:]
+
+    path = _rewrite_part(path, lambda z: "content.xml", change)
+    text = error_cell.split(b"<text:p>")[1].split(b"<")[0].decode()
+    assert error_cells(path, "Caseload", "ods") == {2: {column: text}}
+    _refused_and_unchanged(populated, im, path, f"holds the spreadsheet error {text}")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (b' t="e">', b" t='e'>"),  # single quotes
+        (b' t="e">', b' t = "e">'),  # spaces around =
+        (b'<c r="E2"', b"<c"),  # no cell reference (the cell follows the one before it)
+    ],
+)
+def test_error_cells_are_found_however_the_xml_is_written(tmp_path, old, new):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Caseload"
+    ws.append(HEAD)
+    ws.append(["T1", "04/01/2016", "a.es1", 1, None])
+    ws["E2"].value, ws["E2"].data_type = "#N/A", "e"
+    path = tmp_path / "r.xlsx"
+    wb.save(path)
+    with zipfile.ZipFile(path) as archive:
+        part = _sheet_part(archive, "Caseload")
+        xml = archive.read(part)
+    assert old in xml
+    changed = _rewrite_part(path, lambda z: part, lambda data: data.replace(old, new))
+    assert error_cells(changed, "Caseload", "xlsx") == {2: {4: "#N/A"}}
+
+
+def test_a_sheet_whose_error_cells_cannot_be_placed_is_refused(users, site_a, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Caseload"
+    ws.append(HEAD)
+    ws.append(["T1", "04/01/2016", "a.es1", 1, None])
+    ws["E2"].value, ws["E2"].data_type = "#N/A", "e"
+    path = tmp_path / "r.xlsx"
+    wb.save(path)
+    with zipfile.ZipFile(path) as archive:
+        part = _sheet_part(archive, "Caseload")
+    # An attribute with an undeclared prefix: python-calamine reads on, an XML parser cannot.
+    changed = _rewrite_part(
+        path, lambda z: part, lambda data: data.replace(b' t="e">', b' zz:x="1" t="e">')
+    )
+    report = check(site_a, changed)
+    assert report.errors == [
+        'Sheet "Caseload" seems to hold a cell with a spreadsheet error (such as #N/A), but '
+        "ipsworks could not tell which cell. Open the file in your spreadsheet program, correct "
+        "or clear the failed formulas, save it again and send that."
+    ]
