@@ -337,6 +337,9 @@ def check_hours(value) -> Errors:
     return {}
 
 
+MAX_HOURLY_PAY = Decimal("1000")  # pounds: above this it is a weekly or yearly figure
+
+
 def check_pay(value) -> Errors:
     pay = _decimal(value)
     if value is None or value == "":
@@ -345,8 +348,13 @@ def check_pay(value) -> Errors:
         return {"hourly_pay": [f"The hourly pay ({value}) must be an amount, like 7.50."]}
     if pay < 0:
         return {"hourly_pay": [f"The hourly pay ({value}) cannot be negative."]}
-    if pay >= Decimal("10000"):
-        return {"hourly_pay": [f"The hourly pay ({value}) is too large for an hourly rate."]}
+    if pay >= MAX_HOURLY_PAY:
+        return {
+            "hourly_pay": [
+                f"The hourly pay ({value}) is too large for an hourly rate: give the pay for "
+                "one hour, not a week's or a year's."
+            ]
+        }
     return {}
 
 

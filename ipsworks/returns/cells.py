@@ -81,7 +81,8 @@ _DAY_FIRST = re.compile(
 )
 _WORDS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ \-]([a-z]+)\.?,?[ \-](\d{2}|\d{4})$")
 _SERIAL = re.compile(r"^\d{1,6}(?:\.0+)?$")
-_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
+_EXPONENT = re.compile(r"^[-+]?[\d.,]+[eE][-+]?\d+$")
+_THOUSANDS = re.compile(r"^[-+]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?$")
 
 
 def shown(value: object) -> str:
@@ -169,7 +170,9 @@ def _number(value: object) -> Decimal:
         if not math.isfinite(value):
             raise CellError(f"{shown(value)} is not a number")
         return Decimal(repr(value))
-    text = _visible(str(value)).strip().replace("£", "").replace(" ", "")
+    text = _visible(str(value)).strip().replace("£", "").replace(" ", "").replace("\u2212", "-")
+    if _EXPONENT.match(text):
+        raise CellError(f"{shown(value)} is not a number: write it out in full (1000, not 1e3)")
     if "," in text:
         if not _THOUSANDS.match(text):
             raise CellError(

@@ -232,11 +232,29 @@ def sheet_for_name(name: str) -> str | None:
 _HINT = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
 
+# What a bracket after a header may say and still be only a hint on how to fill the column
+# (normalised). Anything else ("Applications (year to date)") may change what the column
+# holds, so such a header is not matched.
+FORMAT_HINTS = frozenset(
+    [
+        "ddmmyyyy", "ddmmyy", "dmyyyy", "dmyy", "yyyymmdd", "date", "text", "number", "count",
+        "optional", "required", "ifany", "ifknown", "ifended", "ifdischarged",
+        "perhour", "perweek", "hours", "hrs", "hoursperweek", "gbp", "gbpperhour", "pounds",
+        "poundsperhour", "",
+    ]
+)  # fmt: skip
+
+
 def header_keys(header: object) -> tuple[str, ...]:
-    """The normalised forms a header may match under: as written, then without a hint in
-    brackets ("Referral date (dd/mm/yyyy)" is "Referral date")."""
-    key = normalise(header)
-    bare = normalise(_HINT.sub("", str(header or "")))
+    """The normalised forms a header may match under: as written, then without a formatting
+    hint in brackets ("Referral date (dd/mm/yyyy)" is "Referral date"; "Hourly pay (£)" is
+    "Hourly pay"; but "Applications (year to date)" is not "Applications")."""
+    text = str(header or "")
+    key = normalise(text)
+    hints = _HINT.findall(text)
+    if not hints or any(normalise(h) not in FORMAT_HINTS for h in hints):
+        return (key,)
+    bare = normalise(_HINT.sub("", text))
     return (key, bare) if bare and bare != key else (key,)
 
 

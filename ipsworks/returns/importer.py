@@ -395,6 +395,7 @@ class ParsedRow:
     present: set  # column keys that are in the file
     headers: dict  # column key -> header text as written
     ok: bool = True
+    failed: frozenset = frozenset()  # column keys whose cells could not be read (reported)
 
 
 class _SheetReader:
@@ -459,25 +460,26 @@ class _SheetReader:
         report, label, headers = self.report, self.label, self.headers
         width = len(cells)
         values: dict = {}
-        ok = True
+        failed: set = set()
         for index, key, parse in self.plan:
             raw = cells[index] if index < width else None
             try:
                 values[key] = parse(raw)
             except CellError as exc:
                 values[key] = None
-                ok = False
+                failed.add(key)
                 report.error(message(label, number, headers[key], str(exc)))
             except Exception:  # noqa: BLE001 - a cell must never break the import
                 values[key] = None
-                ok = False
+                failed.add(key)
                 report.error(
                     message(label, number, headers[key], f"{shown(raw)} could not be read")
                 )
+        ok = not failed
         if ok and all(v is None for v in values.values()) and all(is_blank(c) for c in cells):
             return None  # a blank row (a readable blank cell gives None)
         report.rows += 1
-        return ParsedRow(number, values, self.present, headers, ok)
+        return ParsedRow(number, values, self.present, headers, ok, frozenset(failed))
 
 
 def _rule_errors(report: Report, sheet_label: str, row: ParsedRow, errors: dict, columns) -> bool:
@@ -580,6 +582,8 @@ def _caseload_row(ctx: Context, report: Report, sheet: str, row: ParsedRow, appl
     v = row.values
     reference = v.get("service_user_id") or ""
     ok = row.ok
+    if "service_user_id" in row.failed:
+        return  # the ID cell could not be read (reported): nothing to match the row to
     if _rule_errors(report, sheet, row, rules.check_reference(reference), CASELOAD_COLUMNS):
         return
     key_cf = reference.strip().casefold()
@@ -811,6 +815,8 @@ def _job_row(ctx: Context, report: Report, sheet: str, row: ParsedRow, applier) 
     v = row.values
     reference = v.get("service_user_id") or ""
     ok = row.ok
+    if "service_user_id" in row.failed:
+        return  # the ID cell could not be read (reported): nothing to match the row to
     if _rule_errors(report, sheet, row, rules.check_reference(reference), JOB_COLUMNS):
         return
     key_cf = reference.strip().casefold()

@@ -65,35 +65,31 @@ def _is_blank_row(cells: list) -> bool:
 def _split_header(
     numbered: Iterator[tuple[int, list]],
 ) -> tuple[int, list, Iterator[tuple[int, list]], list[int]] | None:
-    """Find the header row: the first non-blank row, among the first few, that names at least
-    two columns of the return (so title rows above it are passed over), else the first
-    non-blank row. Returns (header row number, headers, the rows after it, the numbers of the
-    rows passed over), or None when there is no non-blank row. Blank rows are skipped whatever
-    their number."""
+    """Find the header row: of the first few non-blank rows, the one naming the most columns
+    of the return (at least two), so that title, group and note rows above it are passed over;
+    else the first non-blank row. Returns (header row number, headers, the rows after it, the
+    numbers of the rows passed over), or None when there is no non-blank row. Blank rows are
+    skipped whatever their number."""
     seen: list[tuple[int, list]] = []
-    header_at = None
     for number, cells in numbered:
-        if _is_blank_row(cells):
-            continue
-        seen.append((number, cells))
-        if known_headers(cells) >= 2:
-            header_at = len(seen) - 1
-            break
-        if len(seen) >= HEADER_SEARCH_ROWS:
-            break
+        if not _is_blank_row(cells):
+            seen.append((number, cells))
+            if len(seen) >= HEADER_SEARCH_ROWS:
+                break
     if not seen:
         return None
-    if header_at is None:  # no row looks like a header: the first one is taken as it
-        (number, headers), rest = seen[0], seen[1:]
-        return number, headers, chain(rest, numbered), []
-    number, headers = seen[header_at]
-    return number, headers, numbered, [n for n, _cells in seen[:header_at]]
+    named = [known_headers(cells) for _number, cells in seen]
+    best = max(named)
+    at = named.index(best) if best >= 2 else 0
+    number, headers = seen[at]
+    return number, headers, chain(seen[at + 1 :], numbered), [n for n, _c in seen[:at]]
 
 
 def _passed_over(source: str, numbers: list[int], warnings: list[str]) -> None:
-    if numbers:
-        rows = f"Row {numbers[0]}" if len(numbers) == 1 else f"Rows {_ranges(numbers)}"
-        warnings.append(f"{source}: {rows}, above the header row, were not read.")
+    if len(numbers) == 1:
+        warnings.append(f"{source}: row {numbers[0]}, above the header row, was not read.")
+    elif numbers:
+        warnings.append(f"{source}: rows {_ranges(numbers)}, above the header row, were not read.")
 
 
 def _ranges(numbers: list[int]) -> str:
@@ -174,14 +170,14 @@ def _csv_rows(open_binary, encoding: str, name: str) -> Iterator[tuple[int, list
             start = 1
             if hint := _SEPARATOR_HINT.match(first):  # Excel's "sep=;" first line
                 options = {"dialect": "excel", "delimiter": hint[1]}
-                first, start = text.readline(), 2
-            elif first.count(";") > first.count(",") and first.count(";") >= first.count("\t"):
-                options = _DIALECTS["semicolon"]
-            elif first.count("\t") > first.count(","):
-                options = _DIALECTS["excel-tab"]
+                lines = []
+                start = 2
             else:
-                options = _DIALECTS["excel"]
-            reader = csv.reader(_chain_line(first, text), **options)
+                lines = [first]
+                while len(lines) < HEADER_SEARCH_ROWS * 2 and (line := text.readline()):
+                    lines.append(line)
+                options = _DIALECTS[_separator(lines)]
+            reader = csv.reader(chain(lines, text), **options)
             for number, row in enumerate(reader, start=start):  # noqa: B007 - used below
                 yield number, row
     except _READ_ERRORS as exc:
@@ -201,16 +197,31 @@ def _read_problem(exc: Exception) -> str:
 
 
 _SEPARATOR_HINT = re.compile(r"^\ufeff?sep=(.)\r?\n?$")
+
+
+def _separator(lines: list[str]) -> str:
+    """Which of comma, semicolon and tab separates the columns, judged on the first lines:
+    the one that splits some line into the most column headers of the return, else the one
+    that appears most often on a line (so a title line with other punctuation does not
+    decide)."""
+
+    def score(name: str) -> tuple[int, int]:
+        delimiter = _DIALECTS[name].get("delimiter", "\t" if name == "excel-tab" else ",")
+        try:
+            rows = list(csv.reader(lines, **_DIALECTS[name]))
+        except csv.Error:
+            rows = []
+        named = max((known_headers(row) for row in rows), default=0)
+        return named, max((line.count(delimiter) for line in lines), default=0)
+
+    return max(["excel", "semicolon", "excel-tab"], key=score)  # first wins a tie
+
+
 _DIALECTS = {
     "excel": {"dialect": "excel"},
     "semicolon": {"dialect": "excel", "delimiter": ";"},
     "excel-tab": {"dialect": "excel-tab"},
 }
-
-
-def _chain_line(first: str, rest) -> Iterator[str]:
-    yield first
-    yield from rest
 
 
 def _csv_sheet(name: str, open_binary, warnings: list[str]) -> SheetRows | None:

@@ -48,7 +48,7 @@ def test_title_rows_above_the_header_are_passed_over_with_a_warning(users, site_
         'Caseload, row 6, "Referral date": bad date is not a date '
         "(write it as day/month/year, e.g. 31/01/2016)"
     ]
-    assert 'Sheet "Caseload": Rows 1, 2, above the header row, were not read.' in report.warnings
+    assert 'Sheet "Caseload": rows 1, 2, above the header row, were not read.' in report.warnings
 
 
 def test_a_csv_with_a_title_line_is_read_from_its_header_row(users, site_a, tmp_path):
@@ -57,7 +57,7 @@ def test_a_csv_with_a_title_line_is_read_from_its_header_row(users, site_a, tmp_
     report = check(site_a, path)
     assert report.errors == []
     assert report.counts["Caseload"]["new"] == 1
-    assert "caseload.csv: Row 1, above the header row, were not read." in report.warnings
+    assert "caseload.csv: row 1, above the header row, was not read." in report.warnings
 
 
 def test_row_numbers_count_from_the_top_of_the_sheet_when_it_starts_lower_down(
@@ -436,4 +436,75 @@ def test_a_sheet_whose_error_cells_cannot_be_placed_is_refused(users, site_a, tm
         'Sheet "Caseload" seems to hold a cell with a spreadsheet error (such as #N/A), but '
         "ipsworks could not tell which cell. Open the file in your spreadsheet program, correct "
         "or clear the failed formulas, save it again and send that."
+    ]
+
+
+def test_a_bracket_that_changes_what_a_column_holds_is_not_stripped():
+    match = match_headers(
+        "Caseload",
+        ["Client ID", "Referral date", "Applications (year to date)", "Employer contacts (total)"],
+    )
+    assert [c.key for c in match.positions.values()] == ["service_user_id", "referral_date"]
+    assert match.unknown == ["Applications (year to date)", "Employer contacts (total)"]
+    jobs = match_headers("Jobs", ["ID", "Job start date", "Hourly pay (£)", "Hours (per week)"])
+    assert [c.key for c in jobs.positions.values()] == [
+        "service_user_id",
+        "start_date",
+        "hourly_pay",
+        "hours_per_week",
+    ]
+
+
+@pytest.mark.parametrize("text", ["0,500", "00,500", "1e3", "2E+1"])
+def test_numbers_in_odd_notations_are_refused(text):
+    with pytest.raises(CellError):
+        parse_cell(COL["applications"], text)
+
+
+def test_a_unicode_minus_is_read_as_a_minus():
+    with pytest.raises(CellError, match="below zero"):
+        parse_cell(COL["applications"], "\u22121")
+    assert parse_cell(COL["hours_per_week"], "\u22121") == Decimal("-1.0")
+
+
+def test_an_hourly_pay_of_a_thousand_pounds_or_more_is_refused_as_a_yearly_figure():
+    from ipsworks.caseload import rules
+
+    assert rules.check_pay(Decimal("999.99")) == {}
+    assert "not a week's or a year's" in rules.check_pay(Decimal("1000"))["hourly_pay"][0]
+
+
+@pytest.mark.parametrize(
+    ("title", "separator"),
+    [("Berkshire IPS, March 2016", ";"), ("Berkshire IPS; March 2016", ","), ("IPS, 2016", "\t")],
+)
+def test_a_title_line_does_not_decide_the_csv_separator(users, site_a, tmp_path, title, separator):
+    path = tmp_path / "caseload.csv"
+    path.write_text(
+        f"{title}\n" + separator.join(HEAD) + f"\nT1{separator}04/01/2016"
+        f"{separator}a.es1{separator}1\n"
+    )
+    report = check(site_a, path)
+    assert report.errors == []
+    assert report.counts["Caseload"]["new"] == 1
+
+
+def test_a_group_row_naming_two_columns_gives_way_to_the_header_below(users, site_a, tmp_path):
+    rows = [
+        ["Job", "", "", "Pay"],  # a group row over the header (two one-word synonyms)
+        HEAD,
+        ["T1", "04/01/2016", "a.es1", 1],
+    ]
+    report = check(site_a, write_xlsx_rows(tmp_path / "r.xlsx", {"Caseload": rows}))
+    assert report.errors == []
+    assert report.counts["Caseload"]["new"] == 1
+    assert 'Sheet "Caseload": row 1, above the header row, was not read.' in report.warnings
+
+
+def test_an_unreadable_id_cell_gives_one_message(users, site_a, tmp_path):
+    rows = [HEAD, ["#N/A", "04/01/2016", "a.es1", 1]]
+    report = check(site_a, write_xlsx_rows(tmp_path / "r.xlsx", {"Caseload": rows}))
+    assert report.errors == [
+        'Caseload, row 2, "Service user ID": holds the spreadsheet error #N/A: the formula in '
+        "this cell did not work. Correct the formula or type the value in."
     ]
