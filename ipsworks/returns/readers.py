@@ -151,22 +151,40 @@ def detect_encoding(
                 decoder.decode(b"", final=True)
             except UnicodeDecodeError:
                 encoding = "cp1252"
-    if encoding == "cp1252" and utf8_letters and first_bad_line and warnings is not None:
-        warnings.append(
-            f"{name}: the file is mostly UTF-8 text, but line {first_bad_line} is not, so the "
-            "whole file was read as Windows-1252. Check that names with accents are not "
-            'garbled (for example "Ã©" for "é"); if they are, save the file again as '
-            '"CSV UTF-8" and import that.'
-        )
+    if encoding == "cp1252" and utf8_letters and first_bad_line:
+        encoding = MIXED
+        if warnings is not None:
+            warnings.append(
+                f"{name}: the file mixes two text encodings (line {first_bad_line} is the first "
+                "that is not UTF-8). Each line was read in the encoding it is written in; check "
+                "that names with accents read correctly in the changes below."
+            )
     return encoding, lines
+
+
+MIXED = "mixed"  # mostly UTF-8, some lines Windows-1252: decoded line by line
+
+
+def _mixed_lines(handle) -> Iterator[str]:
+    """The lines of a file that mixes UTF-8 and Windows-1252, each decoded in its own."""
+    for raw in handle:
+        try:
+            yield raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            yield raw.decode("cp1252", errors="replace")
 
 
 def _csv_rows(open_binary, encoding: str, name: str) -> Iterator[tuple[int, list]]:
     number = 0
     try:
         with open_binary() as handle:
-            text = io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
-            first = text.readline()
+            if encoding == MIXED:
+                text = _mixed_lines(handle)
+            else:
+                text = iter(
+                    io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
+                )
+            first = next(text, "")
             start = 1
             if hint := _SEPARATOR_HINT.match(first):  # Excel's "sep=;" first line
                 options = {"dialect": "excel", "delimiter": hint[1]}
@@ -174,7 +192,7 @@ def _csv_rows(open_binary, encoding: str, name: str) -> Iterator[tuple[int, list
                 start = 2
             else:
                 lines = [first]
-                while len(lines) < HEADER_SEARCH_ROWS * 2 and (line := text.readline()):
+                while len(lines) < HEADER_SEARCH_ROWS * 2 and (line := next(text, "")):
                     lines.append(line)
                 options = _DIALECTS[_separator(lines)]
             reader = csv.reader(chain(lines, text), **options)

@@ -261,14 +261,18 @@ def test_utf16_text_from_excel_is_read(users, site_a, tmp_path):
     assert report.counts["Caseload"]["new"] == 1
 
 
-def test_a_file_mixing_two_encodings_is_read_with_a_warning_naming_the_line(
-    users, site_a, tmp_path
-):
-    head = ",".join(HEAD).encode()
+def test_a_file_mixing_two_encodings_is_read_line_by_line_with_a_warning(users, site_a, tmp_path):
     path = tmp_path / "caseload.csv"
-    path.write_bytes(head + b"\r\nCaf\xc3\xa91,04/01/2016,a.es1,1\r\nT\xa32,04/01/2016,a.es1,1\r\n")
+    path.write_bytes(
+        ",".join([*HEAD, "Referral source"]).encode()
+        + b"\r\nT1,04/01/2016,a.es1,1,Caf\xc3\xa9 Nero\r\n"  # UTF-8
+        + b"T2,04/01/2016,a.es1,1,Caf\xe9 Rouge\r\n"  # Windows-1252
+    )
     report = check(site_a, path)
-    assert any("line 3 is not" in w for w in report.warnings), report.warnings
+    assert report.errors == []
+    assert any("line 3 is the first that is not UTF-8" in w for w in report.warnings)
+    shown = str(report.changes)
+    assert "Café Nero" in shown and "Café Rouge" in shown, shown
 
 
 def test_an_unknown_kind_of_file_is_named_in_the_message(site_a, tmp_path):
