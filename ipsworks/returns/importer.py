@@ -131,6 +131,7 @@ class Report:
     changes: list[dict] = field(default_factory=list)
     change_count: int = 0
     fingerprint: str = ""  # the site's records when checked (caseload.records_fingerprint)
+    records_changed: bool = False  # an apply refused because the records changed since the check
 
     def error(self, text: str) -> None:
         self.error_count += 1

@@ -40,7 +40,7 @@ from ipsworks.caseload import services as caseload
 from ipsworks.caseload.models import Episode, Job, ServiceUser
 from ipsworks.organisation.models import Site
 
-from . import importer
+from . import importer, progress
 from .models import MonthlyReturn, ReturnImport
 from .readers import ACCEPTED_TYPES
 from .selectors import can_lock_returns, can_manage_returns, expected_months, missing_returns
@@ -48,6 +48,7 @@ from .selectors import can_lock_returns, can_manage_returns, expected_months, mi
 log = logging.getLogger(__name__)
 SYSTEM_USERNAME = "ipsworks.system"
 INLINE_MAX_BYTES = getattr(settings, "IPSWORKS_RETURNS_INLINE_BYTES", 512 * 1024)
+MAX_UPLOAD_BYTES = getattr(settings, "IPSWORKS_RETURNS_MAX_BYTES", 50 * 1000 * 1000)
 BULK_BATCH_SIZE = 2000  # records queued before the bulk path writes them
 
 
@@ -91,6 +92,19 @@ def _require_unlocked(site: Site, month: date) -> None:
     if r and r.locked_at:
         raise ValidationError(
             f"The return for {month:%B %Y} is locked; a programme manager must re-open it first."
+        )
+
+
+def _require_unlocked_now(site: Site, month: date) -> None:
+    """Inside the apply's transaction: the month's row is locked (created if need be), so a
+    programme manager locking the month waits for the apply, or the apply sees the lock."""
+    obj, _ = MonthlyReturn.objects.select_for_update().get_or_create(
+        site=site, month=month.replace(day=1)
+    )
+    if obj.locked_at:
+        raise ValidationError(
+            f"The return for {month:%B %Y} was locked while this file waited; a programme "
+            "manager must re-open it first."
         )
 
 
@@ -300,6 +314,7 @@ def run_return(
                 note=note,
                 in_post_on=importer.specialists_in_post_on(month, timezone.localdate()),
             ) as writer:
+                _require_unlocked_now(site, month)
                 report = run(BulkCaseloadApplier(writer))
                 applied(report)
             return report
@@ -312,6 +327,7 @@ def run_return(
                     "nothing was applied. Check the file again to see the changes it would make "
                     "now."
                 )
+            _require_unlocked_now(site, month)
             with caseload.batch(
                 actor=actor,
                 audit_rows=True,
@@ -324,7 +340,7 @@ def run_return(
     except _Rollback as rollback:
         return rollback.report
     except caseload.RecordsChangedError as exc:
-        report = importer.Report()
+        report = importer.Report(records_changed=True)
         report.error(exc.messages[0])
         return report
 
@@ -357,6 +373,13 @@ def create_import(*, actor, site: Site, month: date, uploads) -> ReturnImport:
     """Store uploaded files (Django UploadedFile objects) and queue them for checking."""
     _require_manager(actor, site)
     _require_unlocked(site, month)
+    size = sum(getattr(upload, "size", 0) or 0 for upload in uploads)
+    if size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            f"The file is {size / 1e6:.0f} MB; ipsworks takes return files of up to "
+            f"{MAX_UPLOAD_BYTES / 1e6:.0f} MB. A return with 100,000 rows is about 10 MB: check "
+            "it is the right file, or send it as a .zip of CSV files."
+        )
     stored = []
     folder = upload_dir() / uuid.uuid4().hex
     folder.mkdir(parents=True)
@@ -384,6 +407,7 @@ def create_import(*, actor, site: Site, month: date, uploads) -> ReturnImport:
         files=stored,
         sha256=sha256_of(paths),
     )
+    progress.write(item, 0, 0)  # waiting, and alive (see is_stale)
     record(
         actor=actor,
         action=AuditEvent.Action.OTHER,
@@ -399,40 +423,64 @@ def _files(item: ReturnImport) -> list[tuple[str, Path]]:
     return [(f["name"], Path(f["path"])) for f in item.files]
 
 
-def process_import(import_id: int, *, apply: bool = False, actor=None) -> ReturnImport:
-    """Check (or apply) a stored import, updating its state and progress as it goes."""
+RECHECKED_NOTICE = (
+    "The site's records changed after this file was checked (someone edited them, or another "
+    "file was applied), so nothing was applied. ipsworks has checked the file again: read "
+    "what it would change now, and accept it again if that is right."
+)
+
+
+def process_import(
+    import_id: int, *, apply: bool = False, actor=None, notice: str = ""
+) -> ReturnImport:
+    """Check (or apply) a stored import, updating its state as it goes. Progress and a
+    heartbeat go to the import's progress file (:mod:`.progress`), which others can read while
+    an apply's transaction is still open.
+
+    An apply that cannot go ahead for a reason that is not the file's fault leaves the file
+    ready to accept again, with a notice: the month was locked meanwhile (``notice``), or the
+    site's records changed since the check (the file is then checked again at once).
+    ``notice`` is kept in the new report (why the work was started again)."""
     item = ReturnImport.objects.select_related("site", "created_by").get(pk=import_id)
     actor = actor or item.created_by or system_actor(site=item.site)
     busy = ReturnImport.State.APPLYING if apply else ReturnImport.State.CHECKING
     ReturnImport.objects.filter(pk=item.pk).update(state=busy, rows_done=0)
-
-    def progress(done, total):
-        ReturnImport.objects.filter(pk=item.pk).update(rows_done=done, rows_total=max(total, done))
+    progress.write(item, 0, item.rows_total)
 
     try:
-        report = run_return(
-            actor=actor,
-            site=item.site,
-            month=item.month,
-            files=_files(item),
-            apply=apply,
-            sha256=item.sha256,
-            progress=progress,
-            expected_fingerprint=(item.report or {}).get("fingerprint") if apply else None,
-        )
+        with progress.beating(item):
+            report = run_return(
+                actor=actor,
+                site=item.site,
+                month=item.month,
+                files=_files(item),
+                apply=apply,
+                sha256=item.sha256,
+                progress=lambda done, total: progress.write(item, done, total),
+                expected_fingerprint=(item.report or {}).get("fingerprint") if apply else None,
+            )
     except (ValidationError, PermissionDenied) as exc:
         text = "; ".join(getattr(exc, "messages", [str(exc)]))
-        item.state = ReturnImport.State.FAILED
-        item.report = {**(item.report or {}), "problem": text}
+        if apply:  # nothing was applied, and the file itself is fine: it can be accepted later
+            item.state = ReturnImport.State.CHECKED
+            item.report = {**(item.report or {}), "notice": f"Nothing was applied: {text}"}
+        else:
+            item.state = ReturnImport.State.FAILED
+            item.report = {**(item.report or {}), "problem": text}
         item.save(update_fields=["state", "report"])
+        progress.clear(item)
         return item
     except Exception:  # noqa: BLE001 - recorded for the user, logged for the administrator
         log.exception("Return import %s failed", item.pk)
         item.state = ReturnImport.State.FAILED
         item.report = {"problem": "ipsworks could not process this file. Nothing was applied."}
         item.save(update_fields=["state", "report"])
+        progress.clear(item)
         return item
-    item.report = report.as_dict()
+    progress.clear(item)
+    if apply and report.records_changed:
+        return process_import(import_id, apply=False, actor=actor, notice=RECHECKED_NOTICE)
+    item.report = report.as_dict() | ({"notice": notice} if notice else {})
     item.rows_done = item.rows_total = report.rows
     if report.error_count:
         item.state = ReturnImport.State.INVALID
@@ -446,27 +494,91 @@ def process_import(import_id: int, *, apply: bool = False, actor=None) -> Return
     return item
 
 
-def _in_background(import_id: int, apply: bool, actor_id: int | None) -> None:
+def _in_background(import_id: int, apply: bool, actor_id: int | None, notice: str = "") -> None:
     def work():
         close_old_connections()
         try:
             actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-            process_import(import_id, apply=apply, actor=actor)
+            process_import(import_id, apply=apply, actor=actor, notice=notice)
         finally:
             close_old_connections()
 
     threading.Thread(target=work, name=f"return-import-{import_id}", daemon=True).start()
 
 
-def start_processing(item: ReturnImport, *, apply: bool, actor) -> ReturnImport:
+def start_processing(item: ReturnImport, *, apply: bool, actor, notice: str = "") -> ReturnImport:
     """Process now when the file is small, else in a background thread."""
     size = sum(f.get("size", 0) for f in item.files)
     if size <= INLINE_MAX_BYTES:
-        return process_import(item.pk, apply=apply, actor=actor)
+        return process_import(item.pk, apply=apply, actor=actor, notice=notice)
     state = ReturnImport.State.APPLYING if apply else ReturnImport.State.CHECKING
     ReturnImport.objects.filter(pk=item.pk).update(state=state, rows_done=0)
-    transaction.on_commit(lambda: _in_background(item.pk, apply, actor.pk))
+    progress.write(item, 0, item.rows_total)  # alive from now: the thread's heartbeat follows
+    if notice:
+        item.report = {**(item.report or {}), "notice": notice}
+        ReturnImport.objects.filter(pk=item.pk).update(report=item.report)
+    transaction.on_commit(lambda: _in_background(item.pk, apply, actor.pk, notice))
     item.refresh_from_db()
+    return item
+
+
+INTERRUPTED_APPLY_NOTICE = (
+    "Applying this file was interrupted (ipsworks stopped before it finished), so nothing was "
+    "applied. Accept it again, or discard it."
+)
+INTERRUPTED_CHECK_NOTICE = (
+    "Checking this file was interrupted (ipsworks stopped before it finished), so it is being "
+    "checked again."
+)
+
+
+def is_stale(item: ReturnImport) -> bool:
+    """Whether an import shown as waiting, being checked or being applied has no live work
+    behind it: no heartbeat for ``progress.STALE_AFTER`` seconds (the process doing it was
+    stopped or killed)."""
+    if not item.is_busy:
+        return False
+    _done, _total, age = progress.read(item)
+    if age is None:  # no progress file at all: judged by the import's age
+        age = (timezone.now() - item.created_at).total_seconds()
+    return age > progress.STALE_AFTER
+
+
+def recover_if_stale(item: ReturnImport) -> ReturnImport:
+    """Put back an import whose work died (see :func:`is_stale`). The database rolled the
+    work back, so: an interrupted apply goes back to "checked", with a notice, to be accepted
+    again or discarded; an interrupted check is started again. Each recovery is audited. Safe
+    to call from any request: the state moves with a conditional UPDATE, so only one caller
+    recovers an import."""
+    if not is_stale(item):
+        return item
+    State = ReturnImport.State
+    if item.state == State.APPLYING:
+        moved = ReturnImport.objects.filter(pk=item.pk, state=State.APPLYING).update(
+            state=State.CHECKED
+        )
+        notice = INTERRUPTED_APPLY_NOTICE
+    else:
+        moved = ReturnImport.objects.filter(
+            pk=item.pk, state__in=[State.QUEUED, State.CHECKING]
+        ).update(state=State.QUEUED)
+        notice = INTERRUPTED_CHECK_NOTICE
+    item.refresh_from_db()
+    if not moved:
+        return item
+    item.report = {**(item.report or {}), "notice": notice}
+    item.save(update_fields=["report"])
+    record(
+        actor=None,
+        action=AuditEvent.Action.OTHER,
+        event="returns.interrupted",
+        instance=item,
+        site=item.site,
+        summary=f"{item.site.name} return for {item.month:%B %Y}: {notice}",
+    )
+    if item.state == State.QUEUED:
+        actor = item.created_by or system_actor(site=item.site)
+        return start_processing(item, apply=False, actor=actor, notice=notice)
     return item
 
 
@@ -477,6 +589,8 @@ def accept_import(*, actor, item: ReturnImport) -> ReturnImport:
     same file (a double click, two people) exactly one goes ahead; the other is refused with a
     message and changes nothing."""
     _require_manager(actor, item.site)
+    _require_unlocked(item.site, item.month)  # before claiming: the file stays ready to accept
+    progress.write(item, 0, item.rows_total)  # alive from the claim on (see is_stale)
     claimed = ReturnImport.objects.filter(pk=item.pk, state=ReturnImport.State.CHECKED).update(
         state=ReturnImport.State.APPLYING, rows_done=0
     )

@@ -17,7 +17,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from ipsworks.accounts.scoping import get_site_or_404, scope_for
 from ipsworks.core.dates import parse_month
 
-from . import selectors, services
+from . import progress, selectors, services
 from .forms import ReopenForm, UploadForm
 from .models import ReturnImport
 from .workbook import write_csv_zip, write_template, write_xlsx
@@ -114,8 +114,18 @@ def upload(request, slug):
     return render(request, "returns/upload.html", {"site": site, "form": form})
 
 
+def _live(item: ReturnImport) -> ReturnImport:
+    """The import as it is now: recovered if its work died, with progress from its progress
+    file while it is busy."""
+    item = services.recover_if_stale(item)
+    if item.is_busy:
+        done, total, _age = progress.read(item)
+        item.rows_done, item.rows_total = max(done, item.rows_done), max(total, item.rows_total)
+    return item
+
+
 def import_detail(request, pk):
-    item = _import_or_404(request.user, pk)
+    item = _live(_import_or_404(request.user, pk))
     report = item.report or {}
     return render(
         request,
@@ -125,7 +135,7 @@ def import_detail(request, pk):
 
 
 def import_progress(request, pk):
-    item = _import_or_404(request.user, pk)
+    item = _live(_import_or_404(request.user, pk))
     if not item.is_busy:
         if request.htmx:
             return HttpResponseClientRefresh()

@@ -27,7 +27,7 @@ def test_a_large_upload_is_handed_to_the_background_and_shows_progress(
     with django_capture_on_commit_callbacks(execute=True):
         response = upload_big(client, users, tmp_path)
     item = ReturnImport.objects.get()
-    assert item.state == "checking" and started == [(item.pk, False, item.created_by_id)]
+    assert item.state == "checking" and started == [(item.pk, False, item.created_by_id, "")]
     page = client.get(response["Location"]).content.decode()
     assert "<progress" in page and 'hx-trigger="every 1s"' in page
     services.process_import(item.pk)  # what the background thread runs

@@ -1,22 +1,26 @@
-"""ipsworks process_return_imports: check uploads left waiting (e.g. after a restart)."""
+"""ipsworks process_return_imports: check uploads left waiting, and put back imports whose work
+stopped (after a restart or a crash)."""
 
 from django.core.management.base import BaseCommand
 
 from ipsworks.returns.models import ReturnImport
-from ipsworks.returns.services import process_import
+from ipsworks.returns.services import is_stale, process_import, recover_if_stale
 
 
 class Command(BaseCommand):
-    help = "Check every uploaded return file still waiting or interrupted (never applies)."
+    help = (
+        "Check every uploaded return file still waiting, and put back any whose checking or "
+        "applying stopped without finishing (an interrupted apply is never re-applied: it "
+        "waits to be accepted again). Work still running is left alone."
+    )
 
     def handle(self, *args, **options):
-        waiting = ReturnImport.objects.filter(
-            state__in=[ReturnImport.State.QUEUED, ReturnImport.State.CHECKING]
-        )
-        for item in waiting:
-            item = process_import(item.pk, apply=False)
-            self.stdout.write(f"{item.pk}: {item.get_state_display()}")
-        # An apply interrupted mid-way was rolled back: ask for it to be accepted again.
-        ReturnImport.objects.filter(state=ReturnImport.State.APPLYING).update(
-            state=ReturnImport.State.CHECKED
-        )
+        State = ReturnImport.State
+        for item in ReturnImport.objects.filter(state__in=[State.CHECKING, State.APPLYING]):
+            if is_stale(item):
+                item = recover_if_stale(item)
+                self.stdout.write(f"{item.pk}: {item.get_state_display()} (was interrupted)")
+        for item in ReturnImport.objects.filter(state=State.QUEUED):
+            if is_stale(item):
+                item = process_import(item.pk, apply=False)
+                self.stdout.write(f"{item.pk}: {item.get_state_display()}")

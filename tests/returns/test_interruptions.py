@@ -1,0 +1,147 @@
+"""What happens to an uploaded file when something else happens meanwhile: the process doing
+the work dies, the month is locked, or the site's records change before Accept. The file is
+never half-applied, never stuck as "being applied", and never blamed for what is not its fault."""
+
+import os
+import time
+
+import pytest
+
+from ipsworks.audit.models import AuditEvent
+from ipsworks.caseload import services as cs
+from ipsworks.caseload.models import Episode, ServiceUser
+from ipsworks.returns import progress, services
+from ipsworks.returns.models import MonthlyReturn, ReturnImport
+
+from .test_cycle_guards import _checked_import, _messages
+
+pytestmark = pytest.mark.django_db
+
+
+def _age_heartbeat(item, seconds):
+    path = progress.progress_file(item)
+    if not path.exists():
+        progress.write(item, 0, 0)
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
+def test_an_apply_whose_process_died_goes_back_to_checked_with_a_notice(
+    client, users, site_a, tmp_path
+):
+    item = _checked_import(client, users, tmp_path)
+    # As a killed worker leaves it: claimed for applying, nothing written, no heartbeat since.
+    ReturnImport.objects.filter(pk=item.pk).update(state=ReturnImport.State.APPLYING)
+    _age_heartbeat(item, progress.STALE_AFTER + 5)
+    page = client.get(f"/returns/imports/{item.pk}/").content.decode()
+    item.refresh_from_db()
+    assert item.state == ReturnImport.State.CHECKED
+    assert services.INTERRUPTED_APPLY_NOTICE in page and "Accept and apply this file" in page
+    assert AuditEvent.objects.filter(event="returns.interrupted").count() == 1
+    assert not ServiceUser.objects.filter(reference="G1").exists()
+    client.post(f"/returns/imports/{item.pk}/accept/")
+    item.refresh_from_db()
+    assert item.state == ReturnImport.State.APPLIED
+    assert ServiceUser.objects.filter(reference="G1").count() == 1
+
+
+def test_work_with_a_recent_heartbeat_is_left_alone(client, users, site_a, tmp_path):
+    item = _checked_import(client, users, tmp_path)
+    ReturnImport.objects.filter(pk=item.pk).update(state=ReturnImport.State.APPLYING)
+    _age_heartbeat(item, 1)
+    client.get(f"/returns/imports/{item.pk}/")
+    item.refresh_from_db()
+    assert item.state == ReturnImport.State.APPLYING
+    assert not AuditEvent.objects.filter(event="returns.interrupted").exists()
+
+
+def test_a_check_whose_process_died_is_checked_again(client, users, site_a, tmp_path):
+    item = _checked_import(client, users, tmp_path)
+    ReturnImport.objects.filter(pk=item.pk).update(state=ReturnImport.State.CHECKING)
+    _age_heartbeat(item, progress.STALE_AFTER + 5)
+    page = client.get(f"/returns/imports/{item.pk}/").content.decode()
+    item.refresh_from_db()
+    assert item.state == ReturnImport.State.CHECKED  # small: checked again at once
+    assert services.INTERRUPTED_CHECK_NOTICE in page
+
+
+def test_the_command_recovers_only_dead_work(client, users, site_a, tmp_path):
+    from django.core.management import call_command
+
+    dead = _checked_import(client, users, tmp_path)
+    ReturnImport.objects.filter(pk=dead.pk).update(state=ReturnImport.State.APPLYING)
+    _age_heartbeat(dead, progress.STALE_AFTER + 5)
+    alive = _checked_import(client, users, tmp_path)
+    ReturnImport.objects.filter(pk=alive.pk).update(state=ReturnImport.State.APPLYING)
+    _age_heartbeat(alive, 1)
+    call_command("process_return_imports", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert ReturnImport.objects.get(pk=dead.pk).state == ReturnImport.State.CHECKED
+    assert ReturnImport.objects.get(pk=alive.pk).state == ReturnImport.State.APPLYING
+
+
+def test_progress_during_an_apply_is_read_from_the_progress_file(client, users, site_a, tmp_path):
+    item = _checked_import(client, users, tmp_path)
+    ReturnImport.objects.filter(pk=item.pk).update(state=ReturnImport.State.APPLYING)
+    progress.write(item, 300, 1200)  # as the worker writes it, inside its open transaction
+    html = client.get(f"/returns/imports/{item.pk}/progress/").content.decode()
+    assert "300 of 1200 rows" in html and 'value="25"' in html
+
+
+def test_a_month_locked_before_accept_leaves_the_file_ready_to_accept(
+    client, users, site_a, tmp_path
+):
+    item = _checked_import(client, users, tmp_path)
+    services.submit_month(actor=users["implementation_manager"], site=site_a, month=item.month)
+    services.lock_month(actor=users["programme_manager"], site=site_a, month=item.month)
+    response = client.post(f"/returns/imports/{item.pk}/accept/")
+    assert any(level == "error" and "locked" in text for level, text in _messages(response))
+    item.refresh_from_db()
+    assert item.state == ReturnImport.State.CHECKED
+    services.reopen_month(
+        actor=users["programme_manager"], site=site_a, month=item.month, reason="A late fix"
+    )
+    client.post(f"/returns/imports/{item.pk}/accept/")
+    item.refresh_from_db()
+    assert item.state == ReturnImport.State.APPLIED
+
+
+def test_a_month_locked_while_the_file_waited_to_apply_applies_nothing(
+    users, site_a, client, tmp_path, monkeypatch
+):
+    item = _checked_import(client, users, tmp_path)
+    # The lock lands after the quick check before the transaction: the check inside it holds.
+    monkeypatch.setattr(services, "_require_unlocked", lambda site, month: None)
+    ReturnImport.objects.filter(pk=item.pk).update(state=ReturnImport.State.APPLYING)
+    MonthlyReturn.objects.create(site=site_a, month=item.month, locked_at="2016-04-20T10:00Z")
+    item = services.process_import(item.pk, apply=True, actor=users["implementation_manager"])
+    assert item.state == ReturnImport.State.CHECKED
+    assert "locked while this file waited" in item.report["notice"]
+    assert not ServiceUser.objects.filter(reference="G1").exists()
+
+
+def test_records_changed_before_accept_means_a_fresh_check_not_a_bad_file(
+    client, users, site_a, tmp_path
+):
+    specialist = users["specialist"]
+    episode = cs.refer_service_user(
+        actor=specialist,
+        site=site_a,
+        reference="E1",
+        referral_date=__import__("datetime").date(2016, 1, 5),
+    )
+    item = _checked_import(client, users, tmp_path)
+    cs.update_episode(
+        actor=specialist, episode=episode, expected_version=None, values={"referral_source": "GP"}
+    )
+    client.post(f"/returns/imports/{item.pk}/accept/")
+    item.refresh_from_db()
+    assert item.state == ReturnImport.State.CHECKED  # checked again, ready to accept
+    assert item.report["notice"] == services.RECHECKED_NOTICE
+    assert item.report["errors"] == []
+    assert not ServiceUser.objects.filter(reference="G1").exists()
+    page = client.get(f"/returns/imports/{item.pk}/").content.decode()
+    assert "Correct these in your spreadsheet" not in page
+    client.post(f"/returns/imports/{item.pk}/accept/")
+    item.refresh_from_db()
+    assert item.state == ReturnImport.State.APPLIED
+    assert Episode.objects.get(pk=episode.pk).referral_source == "GP"
