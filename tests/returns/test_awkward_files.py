@@ -395,6 +395,20 @@ def test_an_error_cell_in_an_ods_file_is_refused(populated, im, tmp_path, error_
     _refused_and_unchanged(populated, im, path, f"holds the spreadsheet error {text}")
 
 
+def _one_error_workbook(tmp_path):
+    """An .xlsx whose Caseload sheet holds #N/A in E2, and the zip member of that sheet."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Caseload"
+    ws.append(HEAD)
+    ws.append(["T1", "04/01/2016", "a.es1", 1, None])
+    ws["E2"].value, ws["E2"].data_type = "#N/A", "e"
+    path = tmp_path / "r.xlsx"
+    wb.save(path)
+    with zipfile.ZipFile(path) as archive:
+        return path, _sheet_part(archive, "Caseload")
+
+
 @pytest.mark.parametrize(
     ("old", "new"),
     [
@@ -404,33 +418,15 @@ def test_an_error_cell_in_an_ods_file_is_refused(populated, im, tmp_path, error_
     ],
 )
 def test_error_cells_are_found_however_the_xml_is_written(tmp_path, old, new):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Caseload"
-    ws.append(HEAD)
-    ws.append(["T1", "04/01/2016", "a.es1", 1, None])
-    ws["E2"].value, ws["E2"].data_type = "#N/A", "e"
-    path = tmp_path / "r.xlsx"
-    wb.save(path)
+    path, part = _one_error_workbook(tmp_path)
     with zipfile.ZipFile(path) as archive:
-        part = _sheet_part(archive, "Caseload")
-        xml = archive.read(part)
-    assert old in xml
+        assert old in archive.read(part)
     changed = _rewrite_part(path, lambda z: part, lambda data: data.replace(old, new))
     assert error_cells(changed, "Caseload", "xlsx") == {2: {4: "#N/A"}}
 
 
 def test_a_sheet_whose_error_cells_cannot_be_placed_is_refused(users, site_a, tmp_path):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Caseload"
-    ws.append(HEAD)
-    ws.append(["T1", "04/01/2016", "a.es1", 1, None])
-    ws["E2"].value, ws["E2"].data_type = "#N/A", "e"
-    path = tmp_path / "r.xlsx"
-    wb.save(path)
-    with zipfile.ZipFile(path) as archive:
-        part = _sheet_part(archive, "Caseload")
+    path, part = _one_error_workbook(tmp_path)
     # An attribute with an undeclared prefix: python-calamine reads on, an XML parser cannot.
     changed = _rewrite_part(
         path, lambda z: part, lambda data: data.replace(b' t="e">', b' zz:x="1" t="e">')
