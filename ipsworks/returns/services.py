@@ -96,12 +96,15 @@ def _require_unlocked(site: Site, month: date) -> None:
 
 
 def _require_unlocked_now(site: Site, month: date) -> None:
-    """Inside the apply's transaction: the month's row is locked (created if need be), so a
-    programme manager locking the month waits for the apply, or the apply sees the lock."""
-    obj, _ = MonthlyReturn.objects.select_for_update().get_or_create(
-        site=site, month=month.replace(day=1)
+    """Inside the apply's transaction: the month's row, if it has one, is locked, so a programme
+    manager locking the month waits for the apply, or the apply sees the lock. (A month with no
+    row has not been submitted, and only a submitted month can be locked.)"""
+    obj = (
+        MonthlyReturn.objects.select_for_update()
+        .filter(site=site, month=month.replace(day=1))
+        .first()
     )
-    if obj.locked_at:
+    if obj is not None and obj.locked_at:
         raise ValidationError(
             f"The return for {month:%B %Y} was locked while this file waited; a programme "
             "manager must re-open it first."
