@@ -145,3 +145,11 @@ def test_records_changed_before_accept_means_a_fresh_check_not_a_bad_file(
     item.refresh_from_db()
     assert item.state == ReturnImport.State.APPLIED
     assert Episode.objects.get(pk=episode.pk).referral_source == "GP"
+
+
+def test_an_applied_file_says_so_in_its_title_and_a_status_note(client, users, site_a, tmp_path):
+    item = _checked_import(client, users, tmp_path)
+    client.post(f"/returns/imports/{item.pk}/accept/")
+    page = client.get(f"/returns/imports/{item.pk}/").content.decode()
+    assert "<title>Return file for March 2016: Accepted and applied" in page
+    assert 'data-testid="applied"' in page and "by a.im" in page
