@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "ipsworks.core.busy.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "ipsworks.urls"

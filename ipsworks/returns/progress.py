@@ -35,7 +35,7 @@ def write(item, done: int, total: int) -> None:
     path = progress_file(item)
     if path is None or not path.parent.exists():
         return
-    partial = path.with_suffix(".tmp")
+    partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     partial.write_text(json.dumps({"done": done, "total": max(total, done)}))
     os.replace(partial, path)
 

@@ -441,14 +441,27 @@ def process_import(
     an apply's transaction is still open.
 
     An apply that cannot go ahead for a reason that is not the file's fault leaves the file
-    ready to accept again, with a notice: the month was locked meanwhile (``notice``), or the
-    site's records changed since the check (the file is then checked again at once).
-    ``notice`` is kept in the new report (why the work was started again)."""
+    ready to accept again, with a notice: the month was locked meanwhile, or the site's records
+    changed since the check (the file is then checked again at once). ``notice`` says why the
+    work was started again; it is shown from the start and kept in the new report. The result
+    is saved only if the import is still in the state this work put it in (a file discarded
+    while it was being checked stays discarded)."""
     item = ReturnImport.objects.select_related("site", "created_by").get(pk=import_id)
+    if item.state in {ReturnImport.State.DISCARDED, ReturnImport.State.APPLIED}:
+        return item  # set aside (or done) before this work began: nothing to do
     actor = actor or item.created_by or system_actor(site=item.site)
     busy = ReturnImport.State.APPLYING if apply else ReturnImport.State.CHECKING
-    ReturnImport.objects.filter(pk=item.pk).update(state=busy, rows_done=0)
     progress.write(item, 0, item.rows_total)
+    started = {"state": busy, "rows_done": 0}
+    if notice:
+        started["report"] = {**(item.report or {}), "notice": notice}
+    ReturnImport.objects.filter(pk=item.pk).update(**started)
+
+    def finish(**fields) -> ReturnImport:
+        ReturnImport.objects.filter(pk=item.pk, state=busy).update(**fields)
+        progress.clear(item)  # after the state has moved on, so the work never looks dead
+        item.refresh_from_db()
+        return item
 
     try:
         with progress.beating(item):
@@ -465,36 +478,37 @@ def process_import(
     except (ValidationError, PermissionDenied) as exc:
         text = "; ".join(getattr(exc, "messages", [str(exc)]))
         if apply:  # nothing was applied, and the file itself is fine: it can be accepted later
-            item.state = ReturnImport.State.CHECKED
-            item.report = {**(item.report or {}), "notice": f"Nothing was applied: {text}"}
-        else:
-            item.state = ReturnImport.State.FAILED
-            item.report = {**(item.report or {}), "problem": text}
-        item.save(update_fields=["state", "report"])
-        progress.clear(item)
-        return item
+            return finish(
+                state=ReturnImport.State.CHECKED,
+                report={**(item.report or {}), "notice": f"Nothing was applied: {text}"},
+            )
+        return finish(
+            state=ReturnImport.State.FAILED, report={**(item.report or {}), "problem": text}
+        )
     except Exception:  # noqa: BLE001 - recorded for the user, logged for the administrator
         log.exception("Return import %s failed", item.pk)
-        item.state = ReturnImport.State.FAILED
-        item.report = {"problem": "ipsworks could not process this file. Nothing was applied."}
-        item.save(update_fields=["state", "report"])
-        progress.clear(item)
-        return item
-    progress.clear(item)
+        return finish(
+            state=ReturnImport.State.FAILED,
+            report={"problem": "ipsworks could not process this file. Nothing was applied."},
+        )
     if apply and report.records_changed:
         return process_import(import_id, apply=False, actor=actor, notice=RECHECKED_NOTICE)
-    item.report = report.as_dict() | ({"notice": notice} if notice else {})
-    item.rows_done = item.rows_total = report.rows
+    fields = {
+        "report": report.as_dict() | ({"notice": notice} if notice else {}),
+        "rows_done": report.rows,
+        "rows_total": report.rows,
+    }
     if report.error_count:
-        item.state = ReturnImport.State.INVALID
+        fields["state"] = ReturnImport.State.INVALID
     elif apply:
-        item.state = ReturnImport.State.APPLIED
-        item.applied_at = timezone.now()
-        item.applied_by = actor
+        fields |= {
+            "state": ReturnImport.State.APPLIED,
+            "applied_at": timezone.now(),
+            "applied_by": actor,
+        }
     else:
-        item.state = ReturnImport.State.CHECKED
-    item.save()
-    return item
+        fields["state"] = ReturnImport.State.CHECKED
+    return finish(**fields)
 
 
 def _in_background(import_id: int, apply: bool, actor_id: int | None, notice: str = "") -> None:
@@ -530,8 +544,8 @@ INTERRUPTED_APPLY_NOTICE = (
     "applied. Accept it again, or discard it."
 )
 INTERRUPTED_CHECK_NOTICE = (
-    "Checking this file was interrupted (ipsworks stopped before it finished), so it is being "
-    "checked again."
+    "Checking this file was interrupted (ipsworks stopped before it finished), so ipsworks "
+    "started the check again from the beginning."
 )
 
 
@@ -551,38 +565,36 @@ def recover_if_stale(item: ReturnImport) -> ReturnImport:
     """Put back an import whose work died (see :func:`is_stale`). The database rolled the
     work back, so: an interrupted apply goes back to "checked", with a notice, to be accepted
     again or discarded; an interrupted check is started again. Each recovery is audited. Safe
-    to call from any request: the state moves with a conditional UPDATE, so only one caller
-    recovers an import."""
+    to call from any number of requests at once: the import's row is locked, staleness judged
+    again under the lock, and a fresh heartbeat written before the lock is released, so only
+    one caller recovers an import."""
     if not is_stale(item):
         return item
     State = ReturnImport.State
-    if item.state == State.APPLYING:
-        moved = ReturnImport.objects.filter(pk=item.pk, state=State.APPLYING).update(
-            state=State.CHECKED
+    with transaction.atomic():
+        current = ReturnImport.objects.select_for_update().select_related("site").get(pk=item.pk)
+        if not is_stale(current):
+            return current
+        progress.write(current, 0, current.rows_total)  # alive again: others now leave it
+        if current.state == State.APPLYING:
+            current.state, notice = State.CHECKED, INTERRUPTED_APPLY_NOTICE
+        else:
+            current.state, notice = State.QUEUED, INTERRUPTED_CHECK_NOTICE
+        current.report = {**(current.report or {}), "notice": notice}
+        current.save(update_fields=["state", "report"])
+        record(
+            actor=None,
+            action=AuditEvent.Action.OTHER,
+            event="returns.interrupted",
+            instance=current,
+            site=current.site,
+            summary=f"{current.site.name} return for {current.month:%B %Y}: {notice}",
         )
-        notice = INTERRUPTED_APPLY_NOTICE
-    else:
-        moved = ReturnImport.objects.filter(
-            pk=item.pk, state__in=[State.QUEUED, State.CHECKING]
-        ).update(state=State.QUEUED)
-        notice = INTERRUPTED_CHECK_NOTICE
-    item.refresh_from_db()
-    if not moved:
-        return item
-    item.report = {**(item.report or {}), "notice": notice}
-    item.save(update_fields=["report"])
-    record(
-        actor=None,
-        action=AuditEvent.Action.OTHER,
-        event="returns.interrupted",
-        instance=item,
-        site=item.site,
-        summary=f"{item.site.name} return for {item.month:%B %Y}: {notice}",
-    )
-    if item.state == State.QUEUED:
-        actor = item.created_by or system_actor(site=item.site)
-        return start_processing(item, apply=False, actor=actor, notice=notice)
-    return item
+    if current.state == State.QUEUED:
+        actor = current.created_by or system_actor(site=current.site)
+        return start_processing(current, apply=False, actor=actor, notice=notice)
+    progress.clear(current)
+    return current
 
 
 def accept_import(*, actor, item: ReturnImport) -> ReturnImport:

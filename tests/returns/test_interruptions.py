@@ -153,3 +153,82 @@ def test_an_applied_file_says_so_in_its_title_and_a_status_note(client, users, s
     page = client.get(f"/returns/imports/{item.pk}/").content.decode()
     assert "<title>Return file for March 2016: Accepted and applied" in page
     assert 'data-testid="applied"' in page and "by a.im" in page
+
+
+def test_a_dead_check_is_recovered_once_however_many_pages_ask(
+    client, users, site_a, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    item = _checked_import(client, users, tmp_path)
+    ReturnImport.objects.filter(pk=item.pk).update(state=ReturnImport.State.CHECKING)
+    _age_heartbeat(item, progress.STALE_AFTER + 5)
+    monkeypatch.setattr(services, "INLINE_MAX_BYTES", 0)  # large: checked in the background
+    started = []
+    monkeypatch.setattr(services, "_in_background", lambda *args: started.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):  # three tabs open on the file
+            client.get(f"/returns/imports/{item.pk}/progress/")
+            client.get(f"/returns/imports/{item.pk}/")
+    assert len(started) == 1
+    assert AuditEvent.objects.filter(event="returns.interrupted").count() == 1
+    item.refresh_from_db()
+    assert item.state == ReturnImport.State.CHECKING
+    assert item.report["notice"] == services.INTERRUPTED_CHECK_NOTICE  # shown while it runs
+
+
+def test_a_file_discarded_while_it_was_being_checked_stays_discarded(
+    client, users, site_a, tmp_path, monkeypatch
+):
+    item = _checked_import(client, users, tmp_path)
+    ReturnImport.objects.filter(pk=item.pk).update(state=ReturnImport.State.CHECKING)
+    real_run = services.run_return
+
+    def discard_meanwhile(**kwargs):  # the discard lands while the check runs
+        services.discard_import(actor=users["implementation_manager"], item=item)
+        return real_run(**kwargs)
+
+    monkeypatch.setattr(services, "run_return", discard_meanwhile)
+    result = services.process_import(item.pk)
+    assert result.state == ReturnImport.State.DISCARDED
+    assert ReturnImport.objects.get(pk=item.pk).state == ReturnImport.State.DISCARDED
+    assert not progress.progress_file(item).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_asking_at_the_same_moment_recover_a_dead_check_once(
+    client, users, site_a, tmp_path, monkeypatch
+):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "several threads writing at once need a database they can share: the SQLite test "
+            "database is in memory; covered on PostgreSQL"
+        )
+    item = _checked_import(client, users, tmp_path)
+    ReturnImport.objects.filter(pk=item.pk).update(state=ReturnImport.State.CHECKING)
+    _age_heartbeat(item, progress.STALE_AFTER + 5)
+    monkeypatch.setattr(services, "INLINE_MAX_BYTES", 0)
+    started = []
+    monkeypatch.setattr(services, "_in_background", lambda *args: started.append(args))
+    gate = threading.Barrier(6)
+    failures = []
+
+    def open_page():
+        try:
+            gate.wait()
+            services.recover_if_stale(ReturnImport.objects.get(pk=item.pk))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=open_page) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert AuditEvent.objects.filter(event="returns.interrupted").count() == 1
+    assert len(started) == 1
