@@ -121,44 +121,43 @@ def detect_encoding(
     open_binary, warnings: list[str] | None = None, name: str = ""
 ) -> tuple[str, int]:
     """('utf-16' when the text starts with a UTF-16 byte-order mark (Excel's "Unicode text"),
-    'utf-8-sig' when the whole stream decodes as UTF-8, else 'cp1252'; number of lines).
-    Reads in chunks. When the text is mostly UTF-8 but a line is not, the file mixes two
-    encodings: it is read as Windows-1252 and a warning names the first such line, since its
-    accented letters may then look garbled."""
+    'utf-8-sig' when the whole stream decodes as UTF-8, else MIXED; number of lines). Reads in
+    chunks. A file that is not all UTF-8 is decoded line by line (:func:`_mixed_lines`): each
+    line as UTF-8 when it is, else as Windows-1252 (what Excel writes on Windows), so a file
+    that mixes the two reads right either way. When it holds UTF-8 letters as well as a line
+    that is not UTF-8, a warning names the first such line."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     encoding = "utf-8-sig"
     lines = 0
     first_bad_line = None
-    utf8_letters = False
+    utf8_letters = False  # a multi-byte UTF-8 sequence anywhere in the file
     with open_binary() as handle:
         first = True
         while chunk := handle.read(1 << 20):
             if first and chunk[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
                 encoding = "utf-16"
             first = False
+            if encoding != "utf-16":
+                utf8_letters = utf8_letters or bool(_UTF8_SEQUENCE.search(chunk))
             if encoding == "utf-8-sig":
                 try:
                     decoder.decode(chunk)
                 except UnicodeDecodeError as exc:
-                    encoding = "cp1252"
+                    encoding = MIXED
                     first_bad_line = lines + chunk[: exc.start].count(b"\n") + 1
-                    utf8_letters = bool(_UTF8_SEQUENCE.search(chunk[: exc.start]))
-            elif encoding == "cp1252" and not utf8_letters:
-                utf8_letters = bool(_UTF8_SEQUENCE.search(chunk))
             lines += chunk.count(b"\n")
         if encoding == "utf-8-sig":
             try:
                 decoder.decode(b"", final=True)
             except UnicodeDecodeError:
-                encoding = "cp1252"
-    if encoding == "cp1252" and utf8_letters and first_bad_line:
-        encoding = MIXED
-        if warnings is not None:
-            warnings.append(
-                f"{name}: the file mixes two text encodings (line {first_bad_line} is the first "
-                "that is not UTF-8). Each line was read in the encoding it is written in; check "
-                "that names with accents read correctly in the changes below."
-            )
+                encoding = MIXED
+                first_bad_line = lines + 1
+    if encoding == MIXED and utf8_letters and warnings is not None:
+        warnings.append(
+            f"{name}: the file mixes two text encodings (line {first_bad_line} is the first "
+            "that is not UTF-8). Each line was read in the encoding it is written in; check "
+            "that names with accents read correctly in the changes below."
+        )
     return encoding, lines
 
 

@@ -508,3 +508,42 @@ def test_an_unreadable_id_cell_gives_one_message(users, site_a, tmp_path):
         'Caseload, row 2, "Service user ID": holds the spreadsheet error #N/A: the formula in '
         "this cell did not work. Correct the formula or type the value in."
     ]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # a Windows-1252 line first:
+        [b"T1,04/01/2016,a.es1,1,Zo\xeb\r\n", b"T2,04/01/2016,a.es1,1,Jos\xc3\xa9\r\n"],
+        [b"T1,04/01/2016,a.es1,1,Jos\xc3\xa9\r\n" + b"T9,04/01/2016,a.es1,1,x\r\n" * 40_000,
+         b"T2,04/01/2016,a.es1,1,Zo\xeb\r\n"],  # the Windows-1252 line beyond the first 1 MB
+    ],
+)  # fmt: skip
+def test_each_line_of_a_mixed_file_is_read_in_its_own_encoding(lines):
+    from ipsworks.returns.readers import _csv_rows, detect_encoding
+
+    data = ",".join([*HEAD, "Referral source"]).encode() + b"\r\n" + b"".join(lines)
+    warnings = []
+    encoding, _lines = detect_encoding(lambda: __import__("io").BytesIO(data), warnings, "x")
+    texts = {
+        row[0]: row[4]
+        for _n, row in _csv_rows(lambda: __import__("io").BytesIO(data), encoding, "x")
+    }
+    assert texts["T1"] in ("Zoë", "José") and texts["T2"] in ("Zoë", "José")
+    assert {texts["T1"], texts["T2"]} == {"Zoë", "José"}
+    assert len(warnings) == 1 and "mixes two text encodings" in warnings[0]
+
+
+def test_a_windows_1252_file_reads_right_without_a_warning():
+    from io import BytesIO
+
+    from ipsworks.returns.readers import _csv_rows, detect_encoding
+
+    data = (
+        ",".join([*HEAD, "Referral source"]).encode("cp1252")
+        + b"\r\nT1,04/01/2016,a.es1,1,Caf\xe9\r\n"
+    )
+    warnings = []
+    encoding, _lines = detect_encoding(lambda: BytesIO(data), warnings, "x")
+    assert [row[4] for _n, row in _csv_rows(lambda: BytesIO(data), encoding, "x")][1] == "Café"
+    assert warnings == []
