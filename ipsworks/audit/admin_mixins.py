@@ -88,16 +88,17 @@ class AuditedAdminMixin:
             self.delete_model(request, obj)
 
     def save_formset(self, request, form, formset, change):
+        # Each inline record as stored, by the form's instance (deleting sets its pk to None).
         before = {}
         for inline_form in formset.initial_forms:
             current = _current(inline_form.instance)
             if current is not None:
-                before[current.pk] = (current, admin_snapshot(current))
+                before[id(inline_form.instance)] = (current, admin_snapshot(current))
         super().save_formset(request, form, formset, change)
         for obj in formset.new_objects:
             audit_admin_change(request, obj, before=None)
         for obj, _fields in formset.changed_objects:
-            audit_admin_change(request, obj, before=before[obj.pk][1])
+            audit_admin_change(request, obj, before=before[id(obj)][1])
         for obj in formset.deleted_objects:
-            current, snap = before.get(obj.pk, (obj, admin_snapshot(obj)))
+            current, snap = before[id(obj)]
             audit_admin_delete(request, current, snap)

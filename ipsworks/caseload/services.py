@@ -64,6 +64,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import threading
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
@@ -1245,18 +1246,19 @@ def _json_value(value):
         return str(value)
     if isinstance(value, bool | int | str | float):
         return value
-    if kind is datetime and value is _LAST_DATETIME[0]:
-        return _LAST_DATETIME[1]  # a batch's records share one timestamp
+    last = _LAST_DATETIME.__dict__
+    if kind is datetime and value is last.get("value"):
+        return last["text"]  # a batch's records share one timestamp
     text = _json_encoder().default(value)
     if kind is datetime:
-        _LAST_DATETIME[:] = [value, text]
+        last["value"], last["text"] = value, text
     return text
 
 
 _date_json = functools.lru_cache(maxsize=4096)(date.isoformat)  # days repeat across records
 # The last timestamp turned into JSON, matched by identity (equal datetimes in different time
-# zones would hash alike but print differently).
-_LAST_DATETIME: list = [None, None]
+# zones would hash alike but print differently); one per thread (applies may run side by side).
+_LAST_DATETIME = threading.local()
 
 
 _SNAPSHOT_FIELDS: dict[type, list[str]] = {}

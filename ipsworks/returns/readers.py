@@ -36,7 +36,9 @@ from .columns import (
 )
 from .sheet_errors import ErrorsNotPlaced, error_cells
 
-SPREADSHEET_TYPES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
+# (.xlsb is not taken: its failed formulas could not be told from blank cells; see sheet_errors)
+SPREADSHEET_TYPES = {".xlsx", ".xlsm", ".xls", ".ods"}
+MAX_ZIP_TEXT_BYTES = 500 * 1000 * 1000  # CSV text in one .zip, once unpacked
 ACCEPTED_TYPES = SPREADSHEET_TYPES | {".csv", ".zip"}
 HEADER_SEARCH_ROWS = 10
 FIELD_LIMIT = 1_000_000  # characters in one CSV cell
@@ -382,6 +384,11 @@ def open_return(files: list[tuple[str, Path]]):
                     raise ReturnFileError(f"{display} is not a readable .zip file.") from None
                 if not members:
                     raise ReturnFileError(f"{display} holds no .csv files.")
+                if sum(m.file_size for m in members) > MAX_ZIP_TEXT_BYTES:
+                    raise ReturnFileError(
+                        f"{display} unpacks to more than {MAX_ZIP_TEXT_BYTES // 1_000_000} MB of "
+                        "CSV text, far more than any return: check it is the right file."
+                    )
                 for member in members:
                     sheet = _csv_sheet(
                         Path(member.filename).name,
@@ -392,6 +399,8 @@ def open_return(files: list[tuple[str, Path]]):
                         sheets.append(sheet)
             else:
                 kind = suffix or "files without an extension"
+                if suffix == ".xlsb":
+                    kind = ".xlsb files (save it as .xlsx in Excel and send that)"
                 raise ReturnFileError(
                     f"{display}: ipsworks reads .xlsx, .xls, .ods and .csv files (or a .zip of "
                     f".csv files), not {kind}."

@@ -99,6 +99,7 @@ def _require_unlocked_now(site: Site, month: date) -> None:
     """Inside the apply's transaction: the month's row, if it has one, is locked, so a programme
     manager locking the month waits for the apply, or the apply sees the lock. (A month with no
     row has not been submitted, and only a submitted month can be locked.)"""
+    Site.objects.select_for_update().filter(pk=site.pk).first()  # see _monthly
     obj = (
         MonthlyReturn.objects.select_for_update()
         .filter(site=site, month=month.replace(day=1))
@@ -256,6 +257,7 @@ def run_return(
     source: str = "upload",
     expected_fingerprint: str | None = None,
     bulk: bool = True,
+    on_applied=None,
 ) -> importer.Report:
     """Check the files (apply=False: read, parse, validate with the caseload rules and compare
     with the records; nothing is written), or apply them (apply=True: all or nothing, in one
@@ -270,7 +272,8 @@ def run_return(
     services (slow; kept as the reference the bulk path is tested against; it judges whether a
     specialist is in post on today, where the bulk path and the check use the return month's last
     day). If a write is still refused for a row, the error is reported for that row and nothing
-    is applied."""
+    is applied. ``on_applied(report)`` is called inside the apply's transaction, so what it
+    records commits (or rolls back) with the records."""
     _require_manager(actor, site)
     if not apply:
         fingerprint = caseload.records_fingerprint(site=site)
@@ -297,6 +300,8 @@ def run_return(
             ),
             after={"sha256": sha256, "files": [n for n, _p in files], "counts": counts},
         )
+        if on_applied is not None:
+            on_applied(report)
 
     def run(applier):
         try:
@@ -455,13 +460,23 @@ def process_import(
     started = {"state": busy, "rows_done": 0}
     if notice:
         started["report"] = {**(item.report or {}), "notice": notice}
-    ReturnImport.objects.filter(pk=item.pk).update(**started)
+    done_with = [ReturnImport.State.DISCARDED, ReturnImport.State.APPLIED]
+    if not ReturnImport.objects.filter(pk=item.pk).exclude(state__in=done_with).update(**started):
+        item.refresh_from_db()
+        return item  # discarded (or applied) just now
 
     def finish(**fields) -> ReturnImport:
         ReturnImport.objects.filter(pk=item.pk, state=busy).update(**fields)
         progress.clear(item)  # after the state has moved on, so the work never looks dead
         item.refresh_from_db()
         return item
+
+    def applied(report) -> None:
+        """Inside the apply's transaction: the file is marked applied with the records, so a
+        crash just after the commit cannot leave it looking interrupted (and unapplied)."""
+        ReturnImport.objects.filter(pk=item.pk, state=busy).update(
+            **_result_fields(report, apply=True, actor=actor, notice=notice)
+        )
 
     try:
         with progress.beating(item):
@@ -474,6 +489,7 @@ def process_import(
                 sha256=item.sha256,
                 progress=lambda done, total: progress.write(item, done, total),
                 expected_fingerprint=(item.report or {}).get("fingerprint") if apply else None,
+                on_applied=applied if apply else None,
             )
     except (ValidationError, PermissionDenied) as exc:
         text = "; ".join(getattr(exc, "messages", [str(exc)]))
@@ -493,6 +509,11 @@ def process_import(
         )
     if apply and report.records_changed:
         return process_import(import_id, apply=False, actor=actor, notice=RECHECKED_NOTICE)
+    return finish(**_result_fields(report, apply=apply, actor=actor, notice=notice))
+
+
+def _result_fields(report, *, apply: bool, actor, notice: str) -> dict:
+    """What a finished check or apply leaves on its import."""
     fields = {
         "report": report.as_dict() | ({"notice": notice} if notice else {}),
         "rows_done": report.rows,
@@ -508,7 +529,7 @@ def process_import(
         }
     else:
         fields["state"] = ReturnImport.State.CHECKED
-    return finish(**fields)
+    return fields
 
 
 def _in_background(import_id: int, apply: bool, actor_id: int | None, notice: str = "") -> None:
@@ -561,13 +582,14 @@ def is_stale(item: ReturnImport) -> bool:
     return age > progress.STALE_AFTER
 
 
-def recover_if_stale(item: ReturnImport) -> ReturnImport:
+def recover_if_stale(item: ReturnImport, *, restart: bool = True) -> ReturnImport:
     """Put back an import whose work died (see :func:`is_stale`). The database rolled the
     work back, so: an interrupted apply goes back to "checked", with a notice, to be accepted
     again or discarded; an interrupted check is started again. Each recovery is audited. Safe
     to call from any number of requests at once: the import's row is locked, staleness judged
     again under the lock, and a fresh heartbeat written before the lock is released, so only
-    one caller recovers an import."""
+    one caller recovers an import. With ``restart=False`` an interrupted check is left waiting
+    (for a caller that checks it itself, in its own process)."""
     if not is_stale(item):
         return item
     State = ReturnImport.State
@@ -590,10 +612,11 @@ def recover_if_stale(item: ReturnImport) -> ReturnImport:
             site=current.site,
             summary=f"{current.site.name} return for {current.month:%B %Y}: {notice}",
         )
-    if current.state == State.QUEUED:
+    if current.state == State.QUEUED and restart:
         actor = current.created_by or system_actor(site=current.site)
         return start_processing(current, apply=False, actor=actor, notice=notice)
-    progress.clear(current)
+    if current.state != State.QUEUED:
+        progress.clear(current)
     return current
 
 
@@ -605,10 +628,12 @@ def accept_import(*, actor, item: ReturnImport) -> ReturnImport:
     message and changes nothing."""
     _require_manager(actor, item.site)
     _require_unlocked(item.site, item.month)  # before claiming: the file stays ready to accept
-    progress.write(item, 0, item.rows_total)  # alive from the claim on (see is_stale)
-    claimed = ReturnImport.objects.filter(pk=item.pk, state=ReturnImport.State.CHECKED).update(
-        state=ReturnImport.State.APPLYING, rows_done=0
-    )
+    with transaction.atomic():  # the row lock keeps recover_if_stale out until the heartbeat
+        claimed = ReturnImport.objects.filter(pk=item.pk, state=ReturnImport.State.CHECKED).update(
+            state=ReturnImport.State.APPLYING, rows_done=0
+        )
+        if claimed:
+            progress.write(item, 0, item.rows_total)  # alive from the claim on (see is_stale)
     if not claimed:
         current = ReturnImport.objects.filter(pk=item.pk).values_list("state", flat=True).first()
         if current in {ReturnImport.State.APPLYING, ReturnImport.State.APPLIED}:
@@ -661,6 +686,10 @@ def _require_expected_month(site: Site, month: date) -> None:
 
 
 def _monthly(site: Site, month: date) -> MonthlyReturn:
+    """The month's row, locked for this transaction. The site's row is locked first (as an
+    apply does), so submitting or locking a month waits for an apply running at the site, even
+    when the month had no row yet."""
+    Site.objects.select_for_update().filter(pk=site.pk).first()
     obj, _ = MonthlyReturn.objects.select_for_update().get_or_create(
         site=site, month=month.replace(day=1)
     )

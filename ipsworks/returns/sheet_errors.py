@@ -13,7 +13,7 @@ value". So the sheet is read once more for its error cells only:
   cell's text (Excel's way of writing .ods).
 - .xls: xlrd reports error cells as such (an .xls sheet has at most 65,536 rows).
 
-.xlsb files are not scanned.
+.xlsb files are refused (see readers.SPREADSHEET_TYPES): they could not be scanned.
 """
 
 from __future__ import annotations

@@ -125,3 +125,58 @@ def test_site_less_events_of_another_programme_are_not_shown(users, make_user):
 def test_a_superuser_reads_every_event(users, staff_admin):
     nobody = record(actor=None, action="sign_in_failed", summary="someone tried")
     assert audit_events_for(staff_admin).filter(pk=nobody.pk).exists()
+
+
+def _change_form_data(page):
+    """POST data for an admin change page as it stands: the main form's and each inline's
+    current values, with the management forms."""
+    data = {}
+    form = page.context["adminform"].form
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is None:
+            continue
+        if hasattr(field.widget, "decompress"):  # split date and time
+            for n, part in enumerate(field.widget.decompress(value)):
+                data[f"{name}_{n}"] = part.isoformat() if hasattr(part, "isoformat") else part
+            continue
+        widget_data = value.isoformat() if hasattr(value, "isoformat") else value
+        if isinstance(value, list | tuple):
+            data[name] = [getattr(v, "pk", v) for v in value]
+        elif hasattr(value, "pk"):
+            data[name] = value.pk
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        else:
+            data[name] = widget_data
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for key, value in formset.management_form.initial.items():
+            data[f"{formset.prefix}-{key}"] = value
+        for inline_form in formset.initial_forms:
+            data[inline_form.add_prefix("id")] = inline_form.instance.pk
+            for name in inline_form.fields:
+                value = inline_form.initial.get(name)
+                if value is not None and name != "id":
+                    data[inline_form.add_prefix(name)] = getattr(value, "pk", value)
+    return data
+
+
+def test_a_membership_removed_through_the_user_page_is_audited_with_its_id(
+    client, users, staff_admin
+):
+    user = users["commissioner"]
+    membership = Membership.objects.get(user=user)
+    client.force_login(staff_admin)
+    url = f"/admin/accounts/user/{user.pk}/change/"
+    data = _change_form_data(client.get(url))
+    prefix = "memberships"
+    assert data[f"{prefix}-0-id"] == membership.pk
+    data[f"{prefix}-0-DELETE"] = "on"
+    page = client.post(url, data)
+    assert page.status_code == 302, page.context["adminform"].form.errors if page.context else ""
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    event = AuditEvent.objects.get(event="admin.deleted", entity="accounts.Membership")
+    assert event.entity_id == str(membership.pk)
+    assert event.before["id"] == membership.pk and event.before["role"] == "commissioner"

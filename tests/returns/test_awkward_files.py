@@ -547,3 +547,25 @@ def test_a_windows_1252_file_reads_right_without_a_warning():
     encoding, _lines = detect_encoding(lambda: BytesIO(data), warnings, "x")
     assert [row[4] for _n, row in _csv_rows(lambda: BytesIO(data), encoding, "x")][1] == "Café"
     assert warnings == []
+
+
+def test_an_xlsb_file_is_refused_with_a_way_forward(site_a, tmp_path):
+    path = tmp_path / "r.xlsb"
+    path.write_bytes(b"PK\x03\x04")
+    report = check(site_a, path)
+    assert report.errors == [
+        "r.xlsb: ipsworks reads .xlsx, .xls, .ods and .csv files (or a .zip of .csv files), not "
+        ".xlsb files (save it as .xlsx in Excel and send that)."
+    ]
+
+
+def test_a_zip_that_unpacks_to_far_more_than_a_return_is_refused(site_a, tmp_path, monkeypatch):
+    from ipsworks.returns import readers
+
+    monkeypatch.setattr(readers, "MAX_ZIP_TEXT_BYTES", 10_000)
+    path = tmp_path / "r.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("caseload.csv", CSV + "T2,04/01/2016,a.es1,1\r\n" * 1000)
+    assert path.stat().st_size < 10_000  # small packed, large unpacked
+    report = check(site_a, path)
+    assert len(report.errors) == 1 and "unpacks to more than" in report.errors[0]

@@ -232,3 +232,45 @@ def test_pages_asking_at_the_same_moment_recover_a_dead_check_once(
     assert failures == []
     assert AuditEvent.objects.filter(event="returns.interrupted").count() == 1
     assert len(started) == 1
+
+
+def test_the_command_checks_an_interrupted_large_file_itself(
+    client, users, site_a, tmp_path, monkeypatch
+):
+    from django.core.management import call_command
+
+    item = _checked_import(client, users, tmp_path)
+    ReturnImport.objects.filter(pk=item.pk).update(state=ReturnImport.State.CHECKING)
+    _age_heartbeat(item, progress.STALE_AFTER + 5)
+    monkeypatch.setattr(services, "INLINE_MAX_BYTES", 0)  # large: the web would use a thread
+
+    def no_thread(*args):
+        raise AssertionError("a thread would die with the command")
+
+    monkeypatch.setattr(services, "_in_background", no_thread)
+    call_command("process_return_imports", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    item.refresh_from_db()
+    assert item.state == ReturnImport.State.CHECKED
+    assert item.report["notice"] == services.INTERRUPTED_CHECK_NOTICE
+    assert AuditEvent.objects.filter(event="returns.interrupted").count() == 1
+
+
+def test_an_applied_file_is_marked_applied_in_the_same_transaction_as_its_records(
+    client, users, site_a, tmp_path, monkeypatch
+):
+    item = _checked_import(client, users, tmp_path)
+    ReturnImport.objects.filter(pk=item.pk).update(state=ReturnImport.State.APPLYING)
+
+    def crash(_item):  # the process dies just after the commit, before tidying up
+        raise SystemExit("killed")
+
+    monkeypatch.setattr(progress, "clear", crash)
+    with pytest.raises(SystemExit):
+        services.process_import(item.pk, apply=True, actor=users["implementation_manager"])
+    item.refresh_from_db()
+    assert ServiceUser.objects.filter(reference="G1").exists()
+    assert (
+        item.state == ReturnImport.State.APPLIED
+        and item.applied_by == users["implementation_manager"]
+    )
+    assert not services.is_stale(item)  # so it can never be "recovered" as unapplied

@@ -16,11 +16,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         State = ReturnImport.State
+        to_check = []
         for item in ReturnImport.objects.filter(state__in=[State.CHECKING, State.APPLYING]):
             if is_stale(item):
-                item = recover_if_stale(item)
+                # Checked here, in this process (a background thread would die with it).
+                item = recover_if_stale(item, restart=False)
                 self.stdout.write(f"{item.pk}: {item.get_state_display()} (was interrupted)")
-        for item in ReturnImport.objects.filter(state=State.QUEUED):
-            if is_stale(item):
-                item = process_import(item.pk, apply=False)
-                self.stdout.write(f"{item.pk}: {item.get_state_display()}")
+                if item.state == State.QUEUED:
+                    to_check.append(item)
+        to_check += [i for i in ReturnImport.objects.filter(state=State.QUEUED) if is_stale(i)]
+        for item in to_check:
+            notice = (item.report or {}).get("notice", "")
+            item = process_import(item.pk, apply=False, notice=notice)
+            self.stdout.write(f"{item.pk}: {item.get_state_display()}")
