@@ -36,6 +36,18 @@ def _current(obj: models.Model) -> models.Model | None:
     return type(obj)._default_manager.filter(pk=obj.pk).first() if obj.pk else None
 
 
+def _programme_of(obj: models.Model, snap: dict | None = None):
+    """The programme an admin change belongs to (None for accounts: superusers only)."""
+    from ipsworks.organisation.models import Programme
+
+    if isinstance(obj, Programme):
+        return obj.pk or (snap or {}).get("id")
+    if getattr(obj, "programme_id", None):
+        return obj.programme_id
+    site = _site_of(obj)
+    return site.programme_id if site is not None else (snap or {}).get("programme_id")
+
+
 def audit_admin_change(request, obj, *, before: dict | None, old_password=None) -> None:
     after = admin_snapshot(obj, old_password)
     fields = changed_fields(before, after) if before is not None else []
@@ -48,6 +60,7 @@ def audit_admin_change(request, obj, *, before: dict | None, old_password=None) 
         event="admin.saved",
         instance=obj,
         site=_site_of(obj),
+        programme=_programme_of(obj),
         summary=f"{what} {obj._meta.verbose_name} {obj} in the admin",
         before=before,
         after=after,
@@ -62,6 +75,7 @@ def audit_admin_delete(request, obj, before: dict) -> None:
         entity=obj._meta.label,
         entity_id=before.get("id", ""),
         site=_site_of(obj),
+        programme=_programme_of(obj, before),
         summary=f"Removed {obj._meta.verbose_name} {obj} in the admin",
         before=before,
     )

@@ -42,6 +42,15 @@ class AuditEvent(models.Model):
     site = models.ForeignKey(
         "organisation.Site", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    programme = models.ForeignKey(
+        "organisation.Programme",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The programme the change belongs to (the site's, or a programme-wide "
+        "record's); none for accounts and reference data, which only superusers read.",
+    )
     summary = models.CharField(max_length=500, blank=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
@@ -53,6 +62,7 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["entity", "entity_id"]),
             models.Index(fields=["site", "at"]),
+            models.Index(fields=["programme", "at"]),
         ]
 
     def __str__(self) -> str:

@@ -1,8 +1,7 @@
 """Reading the audit trail, scoped to what the user may see."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from ipsworks.accounts.models import Membership
 from ipsworks.accounts.scoping import audit_site_ids, scope_for
 
 from .models import AuditEvent
@@ -11,10 +10,10 @@ from .models import AuditEvent
 def audit_events_for(
     user, *, site=None, entity: str = "", action: str = ""
 ) -> QuerySet[AuditEvent]:
-    """Audit events the user may read: those of their programme's sites, and those with no site
-    (sign-ins, programme settings, reference data) done by someone who belongs to one of their
-    programmes. A superuser reads everything; site-less events by no one in particular (failed
-    sign-ins, the system loading reference data) are theirs alone."""
+    """Audit events the user may read: those of their programme's sites, and those with no
+    site that belong to one of their programmes (its targets, codebook, teams, roles). Events
+    that belong to no programme (sign-ins, accounts, reference data) are read by superusers,
+    and by the person who did them."""
     scope = scope_for(user)
     site_ids = audit_site_ids(user)
     if scope.is_superuser:
@@ -22,13 +21,10 @@ def audit_events_for(
     elif not site_ids:
         return AuditEvent.objects.none()
     else:
-        by_own_people = Exists(
-            Membership.objects.filter(
-                user_id=OuterRef("actor_id"), programme_id__in=scope.programme_ids
-            )
-        )
         qs = AuditEvent.objects.filter(
-            Q(site_id__in=site_ids) | (Q(site__isnull=True) & by_own_people)
+            Q(site_id__in=site_ids)
+            | Q(site__isnull=True, programme_id__in=scope.programme_ids)
+            | Q(site__isnull=True, programme__isnull=True, actor_id=user.pk)
         )
     if site is not None:
         qs = qs.filter(site=site)

@@ -35,14 +35,23 @@ def record(
     entity: str = "",
     entity_id: Any = "",
     site=None,
+    programme=None,
     summary: str = "",
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEvent:
-    """Write one audit event. Call inside the same transaction as the change it records."""
+    """Write one audit event. Call inside the same transaction as the change it records.
+    The event's programme (who may read it) is `programme`, else the site's, else the
+    record's own ``programme`` if it has one."""
     if instance is not None:
         entity = entity or instance._meta.label
         entity_id = entity_id or instance.pk
+    if programme is not None:
+        programme_id = getattr(programme, "pk", programme)
+    elif site is not None:
+        programme_id = site.programme_id
+    else:
+        programme_id = getattr(instance, "programme_id", None)
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
         actor=actor_obj,
@@ -52,6 +61,7 @@ def record(
         entity=entity,
         entity_id=str(entity_id or ""),
         site=site,
+        programme_id=programme_id,
         summary=summary[:500],
         before=json.loads(json.dumps(before, cls=DjangoJSONEncoder)) if before else None,
         after=json.loads(json.dumps(after, cls=DjangoJSONEncoder)) if after else None,

@@ -256,6 +256,7 @@ def import_codebook(*, actor, programme: Programme, text: str) -> dict[str, int]
         action=AuditEvent.Action.IMPORT,
         event="evaluation.codebook.import",
         entity="evaluation.Theme",
+        programme=programme,
         summary=f"Imported codebook for {programme.name}: {created} added, {updated} updated",
         after={"created": created, "updated": updated},
     )
@@ -285,6 +286,7 @@ def load_default_codebook(*, actor, programme: Programme) -> int:
         action=AuditEvent.Action.CREATE,
         event="evaluation.codebook.default",
         entity="evaluation.Theme",
+        programme=programme,
         summary=f"Loaded the default codebook for {programme.name}: {added} themes added",
         after={"added": added},
     )

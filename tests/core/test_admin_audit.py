@@ -105,21 +105,40 @@ def test_a_team_added_to_a_site_in_the_admin_is_audited(client, users, staff_adm
     assert event.action == "create"
 
 
-def test_site_less_events_of_another_programme_are_not_shown(users, make_user):
-    own = record(actor=users["implementation_manager"], action="update", summary="own target")
+def test_site_less_events_are_read_in_the_programme_they_belong_to(users, programme):
+    own = record(
+        actor=users["implementation_manager"],
+        action="update",
+        summary="targets",
+        programme=programme,
+    )
     other_programme = Programme.objects.create(name="Zeta")
     Site.objects.create(
         programme=other_programme, name="Zeta site", slug="zeta", start_date=date(2015, 1, 1)
     )
     outsider = User.objects.create_user(username="z.pm", password="a-long-test-password")
     Membership.objects.create(user=outsider, role="programme_manager", programme=other_programme)
-    theirs = record(actor=outsider, action="update", summary="their target")
+    # Done by someone of this programme, but about the other one (the review's leak):
+    theirs = record(
+        actor=users["administrator"], action="update", summary="zeta", programme=other_programme
+    )
+    account = record(actor=users["administrator"], action="update", summary="an account")
     nobody = record(actor=None, action="sign_in_failed", summary="someone tried")
     seen = set(audit_events_for(users["programme_manager"]).values_list("id", flat=True))
     assert own.pk in seen
-    assert theirs.pk not in seen and nobody.pk not in seen
+    assert theirs.pk not in seen and account.pk not in seen and nobody.pk not in seen
     seen_by_outsider = set(audit_events_for(outsider).values_list("id", flat=True))
     assert theirs.pk in seen_by_outsider and own.pk not in seen_by_outsider
+    assert account.pk in set(audit_events_for(users["administrator"]).values_list("id", flat=True))
+
+
+def test_an_event_takes_its_programme_from_its_site_or_its_record(users, site_a, programme):
+    from ipsworks.outcomes.models import TargetSettings
+
+    assert record(actor=None, action="update", site=site_a).programme_id == programme.pk
+    settings = TargetSettings.objects.create(programme=programme)
+    assert record(actor=None, action="update", instance=settings).programme_id == programme.pk
+    assert record(actor=None, action="update", instance=users["specialist"]).programme_id is None
 
 
 def test_a_superuser_reads_every_event(users, staff_admin):

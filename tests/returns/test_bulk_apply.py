@@ -117,6 +117,7 @@ def test_bulk_path_audits_every_change_and_the_file(populated, im, tmp_path):
     def audited(obj):
         event = by_record[(obj._meta.label, str(obj.pk))]
         assert event.actor == im and event.site == populated
+        assert event.programme_id == populated.programme_id
         after = event.after.get("episode", event.after)
         now = snapshot(obj)
         for key, value in now.items():
