@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
@@ -20,6 +21,7 @@ from ipsworks.core.dates import parse_month
 from . import progress, selectors, services
 from .forms import ReopenForm, UploadForm
 from .models import ReturnImport
+from .uploads import SizeLimitedUploadHandler
 from .workbook import write_csv_zip, write_template, write_xlsx
 
 
@@ -93,11 +95,32 @@ def _upload_months(site):
     return list(reversed(months))
 
 
+@csrf_exempt  # only so that the size limit is in place before the body is read: see below
 def upload(request, slug):
+    """The upload page. Files over ``services.MAX_UPLOAD_BYTES`` are stopped as they arrive.
+    Django reads the body when CSRF is checked, so the check is made here, after the limit is
+    set up (Django's documented way of changing upload handlers)."""
+    request.upload_handlers.insert(
+        0, SizeLimitedUploadHandler(request, limit=services.MAX_UPLOAD_BYTES)
+    )
+    return _upload(request, slug)
+
+
+@csrf_protect
+def _upload(request, slug):
     site = _managed_site(request.user, slug)
     months = _upload_months(site)
     form = UploadForm(request.POST or None, request.FILES or None, months=months)
-    if request.method == "POST" and form.is_valid():
+    if getattr(request, "upload_too_large", False):
+        form.is_valid()
+        form.errors.pop("files", None)
+        form.add_error(
+            "files",
+            f"The file is over {services.MAX_UPLOAD_BYTES / 1e6:.0f} MB, more than any return "
+            "needs (100,000 rows are about 10 MB): check it is the right file, or send it as a "
+            ".zip of CSV files.",
+        )
+    elif request.method == "POST" and form.is_valid():
         month = parse_month(form.cleaned_data["month"])
         try:
             item = services.create_import(

@@ -274,3 +274,37 @@ def test_an_applied_file_is_marked_applied_in_the_same_transaction_as_its_record
         and item.applied_by == users["implementation_manager"]
     )
     assert not services.is_stale(item)  # so it can never be "recovered" as unapplied
+
+
+def test_an_upload_over_the_limit_is_stopped_as_it_arrives(
+    client, users, site_a, tmp_path, monkeypatch, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024  # larger files go through temporary files
+    monkeypatch.setattr(services, "MAX_UPLOAD_BYTES", 1_000_000)
+    client.force_login(users["implementation_manager"])
+    big = SimpleUploadedFile("big.csv", b"Service user ID,Referral date\r\n" + b"x" * 1_200_000)
+    response = client.post("/returns/alpha/upload/", {"month": "2016-03", "files": [big]})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The file is over 1 MB, more than any return needs" in page
+    assert "Choose the return file to upload" not in page
+    assert not ReturnImport.objects.exists()
+
+
+def test_the_upload_page_still_needs_its_csrf_token(users, site_a, tmp_path):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(users["implementation_manager"])
+    good = _upload_file(tmp_path)
+    response = strict.post("/returns/alpha/upload/", {"month": "2016-03", "files": [good]})
+    assert response.status_code == 403
+    assert not ReturnImport.objects.exists()
+
+
+def _upload_file(tmp_path):
+    from .test_screens import xlsx_upload
+
+    return xlsx_upload(tmp_path, [["G1", "01/02/2016", "a.es1", 1]], name="good.xlsx")
