@@ -83,6 +83,32 @@ def staff_admin(users):
     return admin
 
 
+@pytest.fixture
+def run_on_sqlite_file(tmp_path):
+    """run_on_sqlite_file(script) -> its output: runs a Python script in a fresh process with
+    ipsworks on a SQLite database file of its own (as the embedded default runs), for what the
+    in-memory test database cannot show, such as a second connection holding the write lock."""
+    import os
+    import subprocess
+    import sys
+
+    def run(script: str) -> str:
+        env = {
+            **os.environ,
+            "IPSWORKS_ENV": "development",
+            "IPSWORKS_DATA_DIR": str(tmp_path),
+            "DJANGO_SETTINGS_MODULE": "ipsworks.settings",
+        }
+        env.pop("DATABASE_URL", None)
+        out = subprocess.run(  # noqa: S603 - this interpreter, the test's own script
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert out.returncode == 0, out.stderr[-3000:]
+        return out.stdout
+
+    return run
+
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The whole demo programme (every app's demo records), loaded once per test module.

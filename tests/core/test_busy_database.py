@@ -1,10 +1,6 @@
 """When SQLite's one write lock is held (a large return being applied), a request that must
 write gets a plain 503 page saying nothing was saved, not a server error."""
 
-import os
-import subprocess
-import sys
-
 SCRIPT = """
 import sqlite3, time
 import django
@@ -29,16 +25,6 @@ other.rollback()
 """
 
 
-def test_a_write_that_finds_sqlite_locked_gets_a_plain_busy_page(tmp_path):
-    env = {
-        **os.environ,
-        "IPSWORKS_ENV": "development",
-        "IPSWORKS_DATA_DIR": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "ipsworks.settings",
-    }
-    env.pop("DATABASE_URL", None)
-    out = subprocess.run(  # noqa: S603 - this interpreter, a fixed script
-        [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=120
-    )
-    assert out.returncode == 0, out.stderr[-3000:]
-    assert out.stdout.split()[-3:] == ["503", "30", "True"], out.stdout + out.stderr[-2000:]
+def test_a_write_that_finds_sqlite_locked_gets_a_plain_busy_page(run_on_sqlite_file):
+    out = run_on_sqlite_file(SCRIPT)
+    assert out.split()[-3:] == ["503", "30", "True"], out

@@ -65,24 +65,9 @@ other.rollback()
 """
 
 
-def test_a_refresh_that_finds_sqlite_busy_is_skipped_not_failed(tmp_path):
-    """On a SQLite file (as the embedded default runs), with another connection holding the
-    write lock, a page whose session is due a refresh still answers, and quickly."""
-    import os
-    import subprocess
-    import sys
-
-    env = {
-        **os.environ,
-        "IPSWORKS_ENV": "development",
-        "IPSWORKS_DATA_DIR": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "ipsworks.settings",
-    }
-    env.pop("DATABASE_URL", None)
-    out = subprocess.run(  # noqa: S603 - this interpreter, a fixed script
-        [sys.executable, "-c", BUSY_SCRIPT], env=env, capture_output=True, text=True, timeout=120
-    )
-    assert out.returncode == 0, out.stderr[-3000:]
-    status, seconds = out.stdout.split()[-2:]
+def test_a_refresh_that_finds_sqlite_busy_is_skipped_not_failed(run_on_sqlite_file):
+    """On a SQLite file, with another connection holding the write lock, a page whose session
+    is due a refresh still answers, and quickly."""
+    status, seconds = run_on_sqlite_file(BUSY_SCRIPT).split()[-2:]
     assert status == "200"
     assert float(seconds) < 5  # not the 20-second lock timeout
