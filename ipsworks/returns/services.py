@@ -462,6 +462,7 @@ def process_import(
         started["report"] = {**(item.report or {}), "notice": notice}
     done_with = [ReturnImport.State.DISCARDED, ReturnImport.State.APPLIED]
     if not ReturnImport.objects.filter(pk=item.pk).exclude(state__in=done_with).update(**started):
+        progress.clear(item)
         item.refresh_from_db()
         return item  # discarded (or applied) just now
 

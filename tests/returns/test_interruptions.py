@@ -308,3 +308,19 @@ def _upload_file(tmp_path):
     from .test_screens import xlsx_upload
 
     return xlsx_upload(tmp_path, [["G1", "01/02/2016", "a.es1", 1]], name="good.xlsx")
+
+
+def test_work_on_a_file_discarded_just_before_it_began_leaves_no_progress_file(
+    client, users, site_a, tmp_path, monkeypatch
+):
+    item = _checked_import(client, users, tmp_path)
+    real_write = progress.write
+
+    def discard_as_work_begins(target, done, total):  # the discard lands in between
+        real_write(target, done, total)
+        ReturnImport.objects.filter(pk=item.pk).update(state=ReturnImport.State.DISCARDED)
+
+    monkeypatch.setattr(progress, "write", discard_as_work_begins)
+    result = services.process_import(item.pk)
+    assert result.state == ReturnImport.State.DISCARDED
+    assert not progress.progress_file(item).exists()
