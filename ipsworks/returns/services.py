@@ -95,11 +95,17 @@ def _require_unlocked(site: Site, month: date) -> None:
         )
 
 
+def _lock_site(site: Site) -> None:
+    """Lock the site's row for this transaction. Applies, submits and locks at a site take it
+    first, so they wait for one another even when the month has no row yet."""
+    Site.objects.select_for_update().filter(pk=site.pk).first()
+
+
 def _require_unlocked_now(site: Site, month: date) -> None:
     """Inside the apply's transaction: the month's row, if it has one, is locked, so a programme
     manager locking the month waits for the apply, or the apply sees the lock. (A month with no
     row has not been submitted, and only a submitted month can be locked.)"""
-    Site.objects.select_for_update().filter(pk=site.pk).first()  # see _monthly
+    _lock_site(site)
     obj = (
         MonthlyReturn.objects.select_for_update()
         .filter(site=site, month=month.replace(day=1))
@@ -687,10 +693,8 @@ def _require_expected_month(site: Site, month: date) -> None:
 
 
 def _monthly(site: Site, month: date) -> MonthlyReturn:
-    """The month's row, locked for this transaction. The site's row is locked first (as an
-    apply does), so submitting or locking a month waits for an apply running at the site, even
-    when the month had no row yet."""
-    Site.objects.select_for_update().filter(pk=site.pk).first()
+    """The month's row, locked for this transaction (after the site's: see :func:`_lock_site`)."""
+    _lock_site(site)
     obj, _ = MonthlyReturn.objects.select_for_update().get_or_create(
         site=site, month=month.replace(day=1)
     )
