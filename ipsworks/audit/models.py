@@ -39,8 +39,15 @@ class AuditEvent(models.Model):
     )
     entity = models.CharField(max_length=80, blank=True, help_text="The kind of record.")
     entity_id = models.CharField(max_length=64, blank=True)
+    # No index of their own for site and programme: the (site, at) and (programme, at) indexes
+    # below serve every lookup by either, and each index costs time on every audited write.
     site = models.ForeignKey(
-        "organisation.Site", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "organisation.Site",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     programme = models.ForeignKey(
         "organisation.Programme",
@@ -48,6 +55,7 @@ class AuditEvent(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
         help_text="The programme the change belongs to (the site's, or a programme-wide "
         "record's); none for accounts and reference data, which only superusers read.",
     )
