@@ -12,7 +12,13 @@ database (or DATABASE_URL), each size in a site of its own:
   apply      the accepted import: the file checked again and every change written through
              caseload.services.bulk_apply (bulk inserts, one audit row per record), in one
              transaction;
-  re-import  the same file again (zero changes).
+  re-import  the same file again (zero changes);
+  db floor   what the database alone needs to store what the apply wrote: the same rows
+             (people, referrals, activities, jobs, audit events), already prepared, inserted
+             into empty copies of the same tables with the same indexes by plain multi-row
+             INSERTs (SQLite, in a scratch database file) or COPY (PostgreSQL, in a scratch
+             schema), and committed. No import that stores those records can apply the file
+             faster than this on that database; reading, parsing and checking come on top.
 Each step runs in a fresh process. Peak memory is the growth of that process's resident memory
 during the step (sampled every 20 ms; it includes python-calamine's own buffers, which hold a
 whole xlsx sheet: the "raw read" line shows how much). "x raw" is the step's time over the
@@ -121,7 +127,7 @@ def main() -> None:
             tag = os.urandom(4).hex()
             raw_s = None
             for step in STEPS:
-                if step in ("apply", "re-import") and size > args.apply_limit:
+                if step in ("apply", "re-import", "db floor") and size > args.apply_limit:
                     print(f"{fmt:<6} {size:>8} {step:<10} skipped (over --apply-limit)")
                     continue
                 command = [sys.executable, __file__, "--one", fmt, str(size), step, tag]
@@ -130,14 +136,16 @@ def main() -> None:
                 ).stdout
                 seconds, rows, mb = json.loads(out.strip().splitlines()[-1])
                 raw_s = raw_s or seconds
+                memory = "-" if step == "db floor" else f"{mb:.1f}"  # not measured
                 print(
                     f"{fmt:<6} {size:>8} {step:<10} {seconds:>8.2f} {rows / seconds:>9.0f} "
-                    f"{mb:>8.1f} {seconds / raw_s:>6.2f}",
+                    f"{memory:>8} {seconds / raw_s:>6.2f}",
                     flush=True,
                 )
 
 
-STEPS = ("raw read", "check", "apply", "re-import")
+STEPS = ("raw read", "check", "apply", "re-import", "db floor")
+FLOOR_MODELS = ("ServiceUser", "Episode", "Activity", "Job")
 
 
 def run_step(fmt: str, size: str, step: str, tag: str) -> tuple[float, int, float]:
@@ -180,12 +188,96 @@ def run_step(fmt: str, size: str, step: str, tag: str) -> tuple[float, int, floa
         report, seconds, mb = measure(lambda: importer.process(site=site, month=month, files=files))
         assert report.error_count == 0, report.errors[:5]
         return seconds, report.rows, mb
+    if step == "db floor":
+        seconds = db_floor(site)
+        return seconds, size + size // 10, 0.0
     kwargs = {"actor": actor, "site": site, "month": month, "files": files, "apply": True}
     report, seconds, mb = measure(lambda: run_return(**kwargs))
     assert report.error_count == 0, report.errors[:5]
     if step == "re-import":
         assert report.total_changes == 0
     return seconds, report.rows, mb
+
+
+def db_floor(site) -> float:
+    """Seconds to insert and commit, into empty copies of the tables, the rows the site holds
+    (written by the apply step), with nothing else to do: see the module docstring."""
+    from django.apps import apps
+    from django.db import connection
+
+    from ipsworks.audit.models import AuditEvent
+
+    models = [apps.get_model("caseload", name) for name in FLOOR_MODELS] + [AuditEvent]
+    tables = {}
+    with connection.cursor() as cursor:
+        for model in models:
+            table = model._meta.db_table
+            cursor.execute(f'SELECT * FROM "{table}" WHERE site_id = %s', [site.pk])  # noqa: S608
+            tables[table] = cursor.fetchall()
+    if connection.vendor == "postgresql":
+        return _pg_floor(connection, tables)
+    return _sqlite_floor(connection, tables)
+
+
+def _sqlite_floor(connection, tables: dict[str, list[tuple]]) -> float:
+    import sqlite3
+
+    scratch = SHARED / f"floor-{os.urandom(4).hex()}.sqlite3"
+    target = sqlite3.connect(scratch)
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE tbl_name = %s AND sql IS NOT NULL "
+                "ORDER BY type = 'index'",
+                [table],
+            )
+            for (sql,) in cursor.fetchall():
+                target.execute(sql)
+    target.commit()
+    limit = 32766  # SQLite's most parameters in one statement (since 3.32)
+    started = time.perf_counter()
+    for table, rows in tables.items():
+        if not rows:
+            continue
+        width = len(rows[0])
+        one = "(" + ",".join("?" * width) + ")"
+        size = limit // width
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            target.execute(
+                f'INSERT INTO "{table}" VALUES {",".join([one] * len(chunk))}',  # noqa: S608
+                [value for row in chunk for value in row],
+            )
+    target.commit()
+    seconds = time.perf_counter() - started
+    target.close()
+    scratch.unlink()
+    return seconds
+
+
+def _pg_floor(connection, tables: dict[str, list[tuple]]) -> float:
+    import json as json_module
+
+    schema = f"floor_{os.urandom(4).hex()}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE SCHEMA {schema}")
+        for table in tables:
+            cursor.execute(f'CREATE TABLE {schema}."{table}" (LIKE "{table}" INCLUDING ALL)')
+    try:
+        from django.db import transaction
+
+        started = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            for table, rows in tables.items():
+                with cursor.cursor.copy(f'COPY {schema}."{table}" FROM STDIN') as copy:
+                    for row in rows:
+                        copy.write_row(
+                            [json_module.dumps(v) if isinstance(v, dict | list) else v for v in row]
+                        )
+        return time.perf_counter() - started
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 if __name__ == "__main__":
