@@ -97,6 +97,8 @@ class CorrectionForm(NhsFormMixin, forms.Form):
     )
 
     def __init__(self, *args, items=(), **kwargs):
+        # Shown on the results page beside ActionForm: each needs ids of its own.
+        kwargs.setdefault("auto_id", "correction-%s")
         super().__init__(*args, **kwargs)
         self.fields["item"].choices = [(i.number, f"{i.number}. {i.title}") for i in items]
 
@@ -108,6 +110,7 @@ class ActionForm(NhsFormMixin, forms.Form):
     due_date = forms.DateField(label="Due date", widget=DateInput)
 
     def __init__(self, *args, items=(), **kwargs):
+        kwargs.setdefault("auto_id", "action-%s")  # see CorrectionForm
         super().__init__(*args, **kwargs)
         self.fields["item"].choices = [("", "Whole service")] + [
             (i.number, f"{i.number}. {i.title}") for i in items

@@ -2,51 +2,10 @@
 are "not found" for staff of another site."""
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.pages import ROLES, SLUG_NAMES, concrete_paths, patterns
 
 pytestmark = pytest.mark.django_db
-
-ROLES = [
-    "berkshire.es1",
-    "berkshire.tl",
-    "berkshire.im",
-    "programme.manager",
-    "reviewer",
-    "evaluator",
-    "commissioner",
-    "admin",
-]
-SLUG_NAMES = {"slug", "site", "site_slug"}
-
-
-def patterns(resolver=None, prefix=""):
-    resolver = resolver or get_resolver()
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            if str(entry.pattern).startswith("admin/"):
-                continue
-            yield from patterns(entry, prefix + str(entry.pattern))
-        elif isinstance(entry, URLPattern):
-            yield prefix + str(entry.pattern), entry
-
-
-def concrete_paths(site_slug):
-    """Paths for every pattern with no parameters or only a site slug."""
-    out = []
-    for route, entry in patterns():
-        converters = entry.pattern.converters if hasattr(entry.pattern, "converters") else {}
-        names = set(converters)
-        if route.startswith("^") or "(?P" in route:
-            continue
-        if not names:
-            out.append("/" + route)
-        elif names <= SLUG_NAMES and len(names) == 1:
-            (name,) = names
-            path = route
-            for conv in ("slug", "str"):
-                path = path.replace(f"<{conv}:{name}>", site_slug)
-            out.append("/" + path)
-    return sorted(set(out))
 
 
 def test_the_crawl_covers_every_app():
