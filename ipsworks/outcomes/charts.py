@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-COLOURS = ["#005eb8", "#007f3b", "#330072", "#d5281b", "#ed8b00", "#00a499", "#425563"]
+# Each at least 3:1 against white (WCAG 1.4.11): NHS blue, green, purple, red, pink, aqua green,
+# grey-3. Series after the seventh repeat colour and dash but get hollow markers.
+COLOURS = ["#005eb8", "#007f3b", "#330072", "#d5281b", "#ae2573", "#00a499", "#425563"]
 DASHES = ["", "6 3", "2 3", "8 3 2 3", "10 4", "1 2", "4 4"]
 MARKERS = ["circle", "square", "triangle", "diamond", "circle", "square", "triangle"]
 
@@ -130,20 +132,34 @@ class Chart:
             f'<text x="16" y="{TOP + plot_h / 2:.1f}" text-anchor="middle" fill="#212b32" '
             f'transform="rotate(-90 16 {TOP + plot_h / 2:.1f})">{e(self.y_label)}</text>'
         )
-        # bars
+        # bars: the first series solid, the others striped, so they differ by more than colour
         bars = [s for s in self.series if s.kind == "bar"]
+        bar_fill: dict[int, str] = {}
         if bars:
             group = plot_w / n * 0.8
             width = group / len(bars)
             for b, s in enumerate(bars):
-                colour = COLOURS[self.series.index(s) % len(COLOURS)]
+                idx = self.series.index(s)
+                colour = COLOURS[idx % len(COLOURS)]
+                bar_fill[idx] = colour
+                if b:
+                    pattern = f"{e(element_id)}-bars{b}"
+                    gap = 4 + 2 * (b % 3)
+                    out.append(
+                        f'<defs><pattern id="{pattern}" patternUnits="userSpaceOnUse" '
+                        f'width="{gap}" height="{gap}" patternTransform="rotate(45)">'
+                        f'<rect width="{gap}" height="{gap}" fill="{colour}"/>'
+                        f'<line x1="0" y1="0" x2="0" y2="{gap}" stroke="#ffffff" '
+                        f'stroke-width="2"/></pattern></defs>'
+                    )
+                    bar_fill[idx] = f"url(#{pattern})"
                 for i, v in enumerate(s.values):
                     if v is None:
                         continue
                     bx = LEFT + i * plot_w / n + plot_w / n * 0.1 + b * width
                     out.append(
                         f'<rect x="{bx:.1f}" y="{y(v):.1f}" width="{width - 2:.1f}" '
-                        f'height="{TOP + plot_h - y(v):.1f}" fill="{colour}" '
+                        f'height="{TOP + plot_h - y(v):.1f}" fill="{bar_fill[idx]}" '
                         f'stroke="#212b32" stroke-width="0.5"/>'
                     )
         # lines
@@ -162,8 +178,9 @@ class Chart:
                 f'stroke-width="2.5"{dash_attr}/>'
             )
             marker_every = max(1, math.ceil(len(points) / 10))
+            hollow = (idx // len(COLOURS)) % 2 == 1
             for px, py in points[::marker_every]:
-                out.append(_marker(MARKERS[idx % len(MARKERS)], px, py, colour))
+                out.append(_marker(MARKERS[idx % len(MARKERS)], px, py, colour, hollow=hollow))
         # reference lines, labelled on the right (labels pushed apart so they never overlap)
         placed: list[float] = []
         for ref in sorted(self.ref_lines, key=lambda r: -r.value):
@@ -184,7 +201,10 @@ class Chart:
             lx = LEFT + (idx % 3) * 230
             ly = HEIGHT + 4 + (idx // 3) * 20
             if s.kind == "bar":
-                out.append(f'<rect x="{lx}" y="{ly - 9}" width="18" height="10" fill="{colour}"/>')
+                out.append(
+                    f'<rect x="{lx}" y="{ly - 9}" width="18" height="10" '
+                    f'fill="{bar_fill.get(idx, colour)}" stroke="#212b32" stroke-width="0.5"/>'
+                )
             else:
                 dash = DASHES[idx % len(DASHES)]
                 dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
@@ -192,7 +212,10 @@ class Chart:
                     f'<line x1="{lx}" y1="{ly - 4}" x2="{lx + 18}" y2="{ly - 4}" '
                     f'stroke="{colour}" stroke-width="2.5"{dash_attr}/>'
                 )
-                out.append(_marker(MARKERS[idx % len(MARKERS)], lx + 9, ly - 4, colour))
+                hollow = (idx // len(COLOURS)) % 2 == 1
+                out.append(
+                    _marker(MARKERS[idx % len(MARKERS)], lx + 9, ly - 4, colour, hollow=hollow)
+                )
             out.append(f'<text x="{lx + 24}" y="{ly}" fill="#212b32">{e(s.name[:32])}</text>')
         out.append("</svg>")
         return "".join(out)
@@ -219,20 +242,21 @@ def _wrap(text: str, width: float) -> list[str]:
     return [" ".join(words[:best]), " ".join(words[best:])]
 
 
-def _marker(shape: str, x: float, y: float, colour: str) -> str:
+def _marker(shape: str, x: float, y: float, colour: str, *, hollow: bool = False) -> str:
+    paint = f'fill="#ffffff" stroke="{colour}" stroke-width="2"' if hollow else f'fill="{colour}"'
     if shape == "square":
-        return f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{colour}"/>'
+        return f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" {paint}/>'
     if shape == "triangle":
         return (
             f'<polygon points="{x:.1f},{y - 5:.1f} {x - 5:.1f},{y + 4:.1f} {x + 5:.1f},{y + 4:.1f}"'
-            f' fill="{colour}"/>'
+            f" {paint}/>"
         )
     if shape == "diamond":
         return (
             f'<polygon points="{x:.1f},{y - 5:.1f} {x - 5:.1f},{y:.1f} {x:.1f},{y + 5:.1f} '
-            f'{x + 5:.1f},{y:.1f}" fill="{colour}"/>'
+            f'{x + 5:.1f},{y:.1f}" {paint}/>'
         )
-    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" {paint}/>'
 
 
 @dataclass

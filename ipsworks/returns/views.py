@@ -150,11 +150,25 @@ def _live(item: ReturnImport) -> ReturnImport:
 def import_detail(request, pk):
     item = _live(_import_or_404(request.user, pk))
     report = item.report or {}
+    key, words = _progress_step(item)
     return render(
         request,
         "returns/import_detail.html",
-        {"item": item, "site": item.site, "report": report},
+        {
+            "item": item,
+            "site": item.site,
+            "report": report,
+            "announce_key": key,
+            "progress_words": words,
+        },
     )
+
+
+def _progress_step(item) -> tuple[str, str]:
+    """(key, words) of what screen readers are told about a file's progress: its state and a
+    quarter of the way at a time, so that a page polled every second speaks only on a change."""
+    quarter = item.percent // 25 * 25
+    return f"{item.state}-{quarter}", f"{item.get_state_display()}: {quarter}% done"
 
 
 def import_progress(request, pk):
@@ -163,7 +177,15 @@ def import_progress(request, pk):
         if request.htmx:
             return HttpResponseClientRefresh()
         return redirect("returns:import_detail", pk=item.pk)
-    return render(request, "returns/_progress.html", {"item": item})
+    key, words = _progress_step(item)
+    # The live region (#progress-announcement, outside the polled block) is updated out of band
+    # only when the step differs from the one the page last announced.
+    announce = words if request.htmx and request.GET.get("announced") != key else ""
+    return render(
+        request,
+        "returns/_progress.html",
+        {"item": item, "announce_key": key, "announce": announce},
+    )
 
 
 @require_POST

@@ -30,6 +30,12 @@ def test_coding_with_htmx_saves_and_returns_the_updated_matrix(client, users, co
     assert response.status_code == 200
     html = response.content.decode()
     assert 'hx-swap-oob="true"' in html and "Saved: 1 theme ticked." in html
+    # Only the words of the status are sent: the live region itself stays in the page, so
+    # screen readers announce the change (a replaced live region is often not read out).
+    assert 'id="coding-status"' not in html
+    page = client.get(url).content.decode()
+    assert 'hx-target="#coding-status" hx-swap="innerHTML"' in page
+    assert '<p id="coding-status" role="status"' in page
     coding = Coding.objects.get(excerpt=excerpt, coder=users["evaluator"])
     assert list(coding.themes.all()) == [theme]
     rows = {r.node.theme.name: r for r in response.context["rows"]}

@@ -83,3 +83,34 @@ def test_progress_is_reported_against_the_rows_in_the_file(tmp_path, populated):
         progress=lambda done, total: seen.append((done, total)),
     )
     assert seen and all(total == 660 for _done, total in seen)  # 600 caseload + 60 jobs rows
+
+
+def test_screen_readers_hear_progress_a_quarter_at_a_time(client, users, site_a):
+    item = ReturnImport.objects.create(
+        site=site_a,
+        month="2016-03-01",
+        files=[],
+        sha256="x",
+        state="checking",
+        rows_total=200,
+        rows_done=10,
+    )
+    client.force_login(users["implementation_manager"])
+    page = client.get(f"/returns/imports/{item.pk}/").content.decode()
+    assert 'id="progress-announcement">Being checked: 0% done<' in page
+    assert "announced=checking-0" in page
+
+    def poll(announced):
+        url = f"/returns/imports/{item.pk}/progress/?announced={announced}"
+        return client.get(url, headers={"HX-Request": "true"}).content.decode()
+
+    assert 'hx-swap-oob="innerHTML"' not in poll("checking-0")  # nothing new to say
+    item.rows_done = 120
+    item.save()
+    fragment = poll("checking-0")
+    assert (
+        '<div id="progress-announcement" hx-swap-oob="innerHTML">Being checked: 50% done</div>'
+        in (fragment)
+    )
+    assert "announced=checking-50" in fragment
+    assert 'hx-swap-oob="innerHTML"' not in poll("checking-50")
