@@ -1,6 +1,7 @@
 """The demo programme: six sites of the seed's Table 1, and every demo account signs in."""
 
 import os
+import sqlite3
 import subprocess
 import sys
 from datetime import date
@@ -86,6 +87,7 @@ def test_demo_command_loads_and_exits_with_no_serve(tmp_path):
     for account in ["reviewer2", "evaluator2", "bradford.es5", "bedfordshire-luton.es7"]:
         assert account in others
     assert (tmp_path / "ipsworks.sqlite3").exists()
+    assert (tmp_path / "ipsworks.sqlite3.demo").exists()  # the demo may replace it next time
 
 
 def test_demo_refuses_a_non_sqlite_database(tmp_path):
@@ -100,3 +102,43 @@ def test_demo_refuses_a_non_sqlite_database(tmp_path):
     )
     assert result.returncode != 0
     assert "embedded SQLite database only" in result.stderr
+
+
+def people_db(path, *synthetic: bool):
+    with sqlite3.connect(path) as con:
+        con.execute("CREATE TABLE accounts_user (id integer primary key)")
+        con.execute("CREATE TABLE caseload_serviceuser (id integer primary key, is_synthetic bool)")
+        con.executemany(
+            "INSERT INTO caseload_serviceuser (is_synthetic) VALUES (?)", [(s,) for s in synthetic]
+        )
+    return path
+
+
+def test_the_demo_replaces_only_databases_it_made(tmp_path):
+    from ipsworks.demo.management.commands.demo import _replaceable
+
+    assert _replaceable(tmp_path / "none.sqlite3")
+    assert _replaceable(people_db(tmp_path / "old-demo.sqlite3", True, True))
+    assert not _replaceable(people_db(tmp_path / "real.sqlite3", True, False))
+    assert not _replaceable(people_db(tmp_path / "no-people-yet.sqlite3"))
+    (tmp_path / "no-people-yet.sqlite3.demo").write_text("made by the demo")
+    assert _replaceable(tmp_path / "no-people-yet.sqlite3")
+    (tmp_path / "garbage.sqlite3").write_bytes(b"not a database at all" * 100)
+    assert not _replaceable(tmp_path / "garbage.sqlite3")
+
+
+def test_the_demo_command_leaves_a_real_database_alone(tmp_path):
+    real = people_db(tmp_path / "ipsworks.sqlite3", False)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IPSWORKS_", "DATABASE_URL"))}
+    env["IPSWORKS_DATA_DIR"] = str(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "ipsworks.cli", "demo", "--no-serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "holds records that the demo did not make" in result.stderr
+    with sqlite3.connect(real) as con:  # (opening it may switch its journal to WAL: no matter)
+        assert con.execute("SELECT is_synthetic FROM caseload_serviceuser").fetchall() == [(0,)]

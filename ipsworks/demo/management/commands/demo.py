@@ -1,5 +1,6 @@
 """`ipsworks demo`: (re)create the embedded SQLite database, load the demo, serve it."""
 
+import sqlite3
 from pathlib import Path
 
 from django.conf import settings
@@ -29,11 +30,17 @@ class Command(BaseCommand):
             )
         path = Path(db["NAME"])
         connections.close_all()
+        if not _replaceable(path):
+            raise CommandError(
+                f"{path} holds records that the demo did not make, so the demo will not "
+                "replace it. Point IPSWORKS_DATA_DIR at another folder to run the demo there."
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         self.stdout.write(f"Creating the demo database at {path}")
         call_command("migrate", interactive=False, verbosity=0)
+        _marker(path).write_text("Made by `ipsworks demo`: it may replace this database.\n")
         self.stdout.write("Loading the demo programme 'Making IPS Work' (synthetic records)")
         ctx = load_demo(seed=seed, stdout=self.stdout)
 
@@ -54,3 +61,28 @@ class Command(BaseCommand):
             return
         self.stdout.write("")
         call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, skip_checks=True)
+
+
+def _marker(path: Path) -> Path:
+    return path.with_name(path.name + ".demo")
+
+
+def _replaceable(path: Path) -> bool:
+    """Whether the demo may delete the database at `path`: there is none (or an empty file or
+    one with no tables), the demo made it (its marker file is beside it), or it holds people and
+    every one is a demo's made-up one (a demo database from before the marker). Anything else,
+    such as a production install on the default SQLite file, is never deleted."""
+    if not path.exists() or _marker(path).exists() or path.stat().st_size == 0:
+        return True
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+            if "caseload_serviceuser" not in tables:
+                return "accounts_user" not in tables  # no schema yet
+            real = con.execute(
+                "SELECT count(*) FROM caseload_serviceuser WHERE NOT is_synthetic"
+            ).fetchone()[0]
+            made_up = con.execute("SELECT count(*) FROM caseload_serviceuser").fetchone()[0]
+    except sqlite3.DatabaseError:
+        return False  # not a database we can read: leave it alone
+    return real == 0 and made_up > 0
