@@ -6,10 +6,19 @@ Environment variables:
   IPSWORKS_DEBUG          "1" turns Django's debug pages on (never on by default)
   IPSWORKS_ALLOWED_HOSTS  comma-separated host names (default: localhost names outside production)
   DATABASE_URL            database URL; default a SQLite file in IPSWORKS_DATA_DIR
-  IPSWORKS_DATA_DIR       folder for the SQLite file and uploads (default ./data)
+  IPSWORKS_DATA_DIR       folder for the SQLite file, uploads and collected static files
+                          (default: data/ beside the ipsworks package, i.e. ./data in a
+                          checkout; required in production when ipsworks is pip-installed)
+  IPSWORKS_STATIC_ROOT    where collectstatic writes (default IPSWORKS_DATA_DIR/static)
+  IPSWORKS_DB_CONN_MAX_AGE  seconds a database connection is kept open (default 0)
   IPSWORKS_HSTS_SECONDS   Strict-Transport-Security max-age in production (default 0: off)
-  IPSWORKS_EMAIL_URL      "console" (default outside production) or smtp://user:pass@host:port
-  IPSWORKS_DEFAULT_FROM_EMAIL, IPSWORKS_SESSION_AGE_MINUTES, IPSWORKS_LOCKOUT_ATTEMPTS
+  IPSWORKS_SSL_REDIRECT   "0" stops production redirecting HTTP to HTTPS (default on)
+  IPSWORKS_EMAIL_URL      "console" (the default; in production a deploy check warns) or
+                          smtp://host:25, smtp+tls://user:pass@host:587 (STARTTLS; also
+                          submission://), smtps://user:pass@host:465 (TLS)
+  IPSWORKS_DEFAULT_FROM_EMAIL  sender address (default ipsworks@localhost)
+  IPSWORKS_SESSION_AGE_MINUTES, IPSWORKS_LOCKOUT_ATTEMPTS  see the README
+  IPSWORKS_LOG_LEVEL      root log level (default WARNING)
 """
 
 import os
@@ -58,6 +67,14 @@ ALLOWED_HOSTS = [
     if h.strip()
 ]
 
+if PRODUCTION and not os.environ.get("IPSWORKS_DATA_DIR") and "site-packages" in PROJECT_DIR.parts:
+    # A pip-installed ipsworks would otherwise keep its database, uploads and static files
+    # inside the Python environment, where the next upgrade or rebuild loses them.
+    raise ImproperlyConfigured(
+        "Set IPSWORKS_DATA_DIR to the folder where ipsworks keeps its uploads (and its SQLite "
+        "database and collected static files, unless configured elsewhere): an installed "
+        "ipsworks will not keep them inside the Python environment."
+    )
 DATA_DIR = Path(os.environ.get("IPSWORKS_DATA_DIR", PROJECT_DIR / "data")).resolve()
 
 INSTALLED_APPS = [

@@ -34,6 +34,53 @@ def test_production_with_a_secret_has_debug_off_and_secure_cookies():
     assert result.stdout.split() == ["False", "True"]
 
 
+def test_an_installed_ipsworks_in_production_needs_a_data_folder(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    import ipsworks
+
+    package = tmp_path / "lib" / "site-packages" / "ipsworks"
+    package.mkdir(parents=True)
+    source = Path(ipsworks.__file__).parent
+    for name in ("__init__.py", "settings.py"):
+        shutil.copy(source / name, package / name)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IPSWORKS_")}
+    env.update({"IPSWORKS_SECRET_KEY": "x" * 60, "PYTHONPATH": str(package.parent)})
+    probe = "import ipsworks.settings as s; print(s.DATA_DIR)"
+
+    def run(**extra):
+        return subprocess.run(
+            [sys.executable, "-c", probe],
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=tmp_path,
+        )
+
+    refused = run()
+    assert refused.returncode != 0
+    assert "Set IPSWORKS_DATA_DIR" in refused.stderr
+    given = run(IPSWORKS_DATA_DIR=str(tmp_path / "data"))
+    assert given.returncode == 0, given.stderr
+    assert given.stdout.strip() == str(tmp_path / "data")
+    assert run(IPSWORKS_ENV="demo").returncode == 0  # only production insists
+
+
+def test_deploy_check_warns_when_production_email_is_only_printed(settings):
+    from ipsworks.core.checks import email_is_sent
+
+    settings.PRODUCTION = True
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    assert [w.id for w in email_is_sent(None)] == ["ipsworks.W001"]
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}
+    assert email_is_sent(None) == []
+    settings.PRODUCTION = False
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    assert email_is_sent(None) == []
+
+
 @pytest.mark.parametrize("env", ["demo", "development", "test"])
 def test_debug_is_off_unless_asked_for(env):
     result = run_settings({"IPSWORKS_ENV": env})

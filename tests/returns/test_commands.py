@@ -82,6 +82,11 @@ def test_a_locked_month_refuses_imports(populated, users, tmp_path):
     )
     with pytest.raises(CommandError, match="locked"):
         call_command("import_return", "--site", "alpha", "--month", "2016-03", str(path))
+    # A dry run checks the file and says the apply would be refused too (exit 1).
+    with pytest.raises(CommandError, match="has no errors, but the return for March 2016 is "):
+        call_command(
+            "import_return", "--site", "alpha", "--month", "2016-03", str(path), "--dry-run"
+        )
 
 
 def test_reminders_go_to_implementation_managers_of_sites_with_missing_returns(

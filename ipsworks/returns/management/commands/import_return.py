@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ipsworks.core.dates import parse_month
 from ipsworks.organisation.models import Site
+from ipsworks.returns.selectors import return_for
 from ipsworks.returns.services import run_return, sha256_of, system_actor
 
 
@@ -54,6 +55,15 @@ class Command(BaseCommand):
         if report.error_count:
             raise CommandError(
                 f"{report.error_count} error(s) in the file: nothing was applied.", returncode=1
+            )
+        monthly = return_for(site, month) if options["dry_run"] else None
+        if monthly is not None and monthly.locked_at:
+            # The file is fine, but applying it would be refused: say so now, as the real run
+            # would, rather than report a clean check.
+            raise CommandError(
+                f"The file has no errors, but the return for {month:%B %Y} is locked: a "
+                "programme manager must re-open it before the file can be applied.",
+                returncode=1,
             )
         verb = "Checked (dry run, nothing applied)" if options["dry_run"] else "Applied"
         self.stdout.write(f"{verb}: {report.total_changes} change(s). SHA-256 {sha}")
