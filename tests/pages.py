@@ -1,6 +1,7 @@
 """Finding the pages of the site for crawl tests: every URL pattern that needs no parameter (or
 only a site), then the links on those pages, one page per URL pattern."""
 
+from collections import Counter
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -70,26 +71,27 @@ def _route(path: str) -> str | None:
         return None
 
 
-def html_pages(user, *, site_slug="berkshire", skip_routes=frozenset()):
-    """[(path, html)]: one HTML page (status 200) per URL pattern that `user` may open, found
-    from the parameter-free patterns and the links on the pages found (never following links
-    to the Django admin or to static files). Routes in `skip_routes` are left out."""
+def html_pages(user, *, site_slug="berkshire", skip_routes=frozenset(), per_route=1):
+    """[(path, html)]: up to `per_route` HTML pages (status 200) per URL pattern that `user`
+    may open, found from the parameter-free patterns and the links on the pages found (never
+    following links to the Django admin or to static files). Routes in `skip_routes` are left
+    out."""
     client = Client()
     client.force_login(user)
     queue = concrete_paths(site_slug)
-    seen_routes = set(skip_routes)
+    seen_routes: Counter = Counter(dict.fromkeys(skip_routes, per_route))
     tried: set[str] = set()
     found = []
     while queue:
         path = queue.pop(0)
         route = _route(path)
-        if path in tried or route is None or route in seen_routes:
+        if path in tried or route is None or seen_routes[route] >= per_route:
             continue
         tried.add(path)
         response = client.get(path)
         if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
             continue
-        seen_routes.add(route)
+        seen_routes[route] += 1
         html = response.content.decode()
         found.append((path, html))
         links = _Links()

@@ -454,7 +454,8 @@ def episode_edit(request, pk: int):
         save=save,
         back=reverse("caseload:person", kwargs={"pk": episode.service_user_id}),
         template_ctx={
-            "title": f"Change the referral of {episode.service_user.reference}",
+            "title": f"Change the referral of {episode.service_user.reference} "
+            f"({episode.referral_date:%-d %B %Y})",
             "person": episode.service_user,
         },
         done="Referral saved.",
@@ -485,7 +486,8 @@ def discharge(request, pk: int):
         save=save,
         back=reverse("caseload:person", kwargs={"pk": episode.service_user_id}),
         template_ctx={
-            "title": f"Discharge {episode.service_user.reference}",
+            "title": f"Discharge {episode.service_user.reference} "
+            f"(referred {episode.referral_date:%-d %B %Y})",
             "person": episode.service_user,
             "button": "Discharge",
         },
@@ -542,7 +544,8 @@ def job_edit(request, pk: int):
         save=save,
         back=reverse("caseload:person", kwargs={"pk": job.episode.service_user_id}),
         template_ctx={
-            "title": f"Change the job of {job.episode.service_user.reference}",
+            "title": f"Change the job of {job.episode.service_user.reference} "
+            f"({job.job_title}, {job.start_date:%-d %B %Y})",
             "person": job.episode.service_user,
         },
         done="Job saved.",

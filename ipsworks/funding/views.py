@@ -126,7 +126,7 @@ def post_form(request, slug: str, pk: int | None = None):
             services.create_post(actor=request.user, site=site, data=data)
             messages.success(request, "Post added.")
         return redirect("funding:site", slug=site.slug)
-    title = "Change a post" if post else "Add a post"
+    title = f"Change post {post.pk}: {post}" if post else "Add a post"
     return _form_page(request, site, form, title, "funding:site")
 
 
@@ -154,5 +154,5 @@ def stakeholder_form(request, slug: str, pk: int | None = None):
             services.create_stakeholder(actor=request.user, site=site, data=data)
             messages.success(request, "Stakeholder added.")
         return redirect("funding:site", slug=site.slug)
-    title = "Change a stakeholder" if item else "Add a stakeholder"
+    title = f"Change the stakeholder {item}" if item else "Add a stakeholder"
     return _form_page(request, site, form, title, "funding:site")

@@ -3,11 +3,12 @@ to an id (a label's ``for``, ``aria-describedby``, ``aria-labelledby``, ``aria-c
 in-page link) names an element on the page. A broken reference silently unlinks a hint, an
 error message or a label from its field for screen reader users."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
 
-from tests.pages import ROLES, html_pages
+from tests.pages import ROLES, html_pages, route_of
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +71,23 @@ def test_every_page_has_unique_ids_and_no_dangling_references(demo, username):
     assert len(pages) >= 10
     failures = {path: found for path, html in pages if (found := problems(html))}
     assert not failures
+
+
+@pytest.mark.parametrize("username", ["berkshire.im", "programme.manager"])
+def test_pages_of_different_records_have_different_titles(demo, username):
+    """Each page's title names its record, so that browser tabs, history and screen readers'
+    page lists tell apart two quotes, two reviews or two referrals."""
+    titles: dict[str, dict[str, str]] = {}
+    for path, html in html_pages(demo.users[username], per_route=3):
+        if "?" in path:
+            continue  # a filtered or sorted view of a list: the same page
+        title = re.search(r"<title>(.*?)</title>", html, re.S)[1].rsplit(" – ", 1)[0].strip()
+        titles.setdefault(route_of(path), {})[path] = title
+    with_records = {route: pages for route, pages in titles.items() if len(pages) > 1}
+    assert len(with_records) >= 5
+    shared = {
+        route: pages
+        for route, pages in with_records.items()
+        if len(set(pages.values())) < len(pages)
+    }
+    assert not shared, "\n".join(f"{route}: {pages}" for route, pages in shared.items())
