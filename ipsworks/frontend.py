@@ -29,10 +29,23 @@ COPIES = [
 REMOTE_FONT_FACE = re.compile(r"@font-face\{[^}]*url\(https?://[^}]*\}")
 
 
+# The packages' source maps are not copied, so the comments naming them are left out too:
+# otherwise production's collectstatic (which checks every file a stylesheet or script names)
+# stops at the missing .map file.
+SOURCE_MAP = re.compile(r"(/\*# sourceMappingURL=[^*]*\*/|//# sourceMappingURL=\S*)\s*$")
+
+
 def adapt_css(css: str) -> str:
-    """Leave out the remote fonts, and point the icons at the copied assets folder beside the
-    stylesheet (the compiled CSS expects them at the site root, /assets/)."""
-    return REMOTE_FONT_FACE.sub("", css).replace("url(/assets/", "url(assets/")
+    """Leave out the remote fonts and the source map comment, and point the icons at the copied
+    assets folder beside the stylesheet (the compiled CSS expects them at the site root,
+    /assets/)."""
+    css = SOURCE_MAP.sub("", REMOTE_FONT_FACE.sub("", css))
+    return css.replace("url(/assets/", "url(assets/")
+
+
+def adapt_js(js: str) -> str:
+    """Leave out the source map comment (see SOURCE_MAP)."""
+    return SOURCE_MAP.sub("", js)
 
 
 def copy_assets() -> list[Path]:
@@ -47,6 +60,8 @@ def copy_assets() -> list[Path]:
             shutil.copytree(src, dst, dirs_exist_ok=True)
         elif dst.suffix == ".css":
             dst.write_text(adapt_css(src.read_text(encoding="utf-8")), encoding="utf-8")
+        elif dst.suffix == ".js":
+            dst.write_text(adapt_js(src.read_text(encoding="utf-8")), encoding="utf-8")
         else:
             shutil.copy2(src, dst)
         copied.append(dst)
