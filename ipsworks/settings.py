@@ -13,7 +13,7 @@ Environment variables:
   IPSWORKS_DB_CONN_MAX_AGE  seconds a database connection is kept open (default 0)
   IPSWORKS_HSTS_SECONDS   Strict-Transport-Security max-age in production (default 0: off)
   IPSWORKS_SSL_REDIRECT   "0" stops production redirecting HTTP to HTTPS (default on)
-  IPSWORKS_EMAIL_URL      "console" (the default; in production a deploy check warns) or
+  IPSWORKS_EMAIL_URL      "console" (the default; in production `check --deploy` objects) or
                           smtp://host:25, smtp+tls://user:pass@host:587 (STARTTLS; also
                           submission://), smtps://user:pass@host:465 (TLS)
   IPSWORKS_DEFAULT_FROM_EMAIL  sender address (default ipsworks@localhost)

@@ -5,6 +5,3 @@ class CoreConfig(AppConfig):
     name = "ipsworks.core"
     label = "core"
     verbose_name = "ipsworks core"
-
-    def ready(self):
-        from . import checks  # noqa: F401 - registers the system checks

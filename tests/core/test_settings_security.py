@@ -68,17 +68,17 @@ def test_an_installed_ipsworks_in_production_needs_a_data_folder(tmp_path):
     assert run(IPSWORKS_ENV="demo").returncode == 0  # only production insists
 
 
-def test_deploy_check_warns_when_production_email_is_only_printed(settings):
-    from ipsworks.core.checks import email_is_sent
-
-    settings.PRODUCTION = True
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
-    assert [w.id for w in email_is_sent(None)] == ["ipsworks.W001"]
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}
-    assert email_is_sent(None) == []
-    settings.PRODUCTION = False
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
-    assert email_is_sent(None) == []
+def test_deploy_check_reports_production_email_that_is_only_printed():
+    """Django's own deploy check (mail.E001) catches the console backend, which production
+    gets when IPSWORKS_EMAIL_URL is not set: return reminders would reach no one."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IPSWORKS_")}
+    env.update({"IPSWORKS_SECRET_KEY": "x" * 60, "IPSWORKS_HSTS_SECONDS": "60"})
+    command = [sys.executable, "-m", "ipsworks.cli", "check", "--deploy"]
+    printed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert printed.returncode != 0 and "mail.E001" in printed.stderr
+    env["IPSWORKS_EMAIL_URL"] = "smtp+tls://user:pass@mail.example.org:587"
+    sent = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert "mail.E001" not in sent.stderr + sent.stdout
 
 
 @pytest.mark.parametrize("env", ["demo", "development", "test"])
