@@ -106,7 +106,7 @@ def plan(request):
     return render(request, "fidelity/plan.html", {"form": form})
 
 
-def review_detail(request, pk: int):
+def review_detail(request, pk: int, *, task_form: PrepTaskForm | None = None):
     review = selectors.get_review_or_404(request.user, pk, need=selectors.SUMMARY)
     access = selectors.review_access(request.user, review)
     context = {"review": review, "access": access}
@@ -114,7 +114,7 @@ def review_detail(request, pk: int):
         context.update(
             progress=selectors.progress(review),
             tasks=review.prep_tasks.all(),
-            task_form=PrepTaskForm(),
+            task_form=task_form or PrepTaskForm(),
             assigned=selectors.is_assigned(request.user, review),
         )
     return render(request, "fidelity/review.html", context)
@@ -128,10 +128,11 @@ def prep_add(request, pk: int):
         try:
             services.add_prep_task(actor=request.user, review=review, **form.cleaned_data)
         except (services.ReviewError, PermissionDenied) as exc:
-            _fail(request, exc)
-    else:
-        messages.error(request, "Describe the document or interview to add it to the checklist.")
-    return redirect("fidelity:review", pk=review.pk)
+            form.add_error(None, str(exc))
+        else:
+            return redirect("fidelity:review", pk=review.pk)
+    # The page again, with what was typed and the problems beside the fields.
+    return review_detail(request, review.pk, task_form=form)
 
 
 @require_POST
@@ -156,6 +157,7 @@ def score(request, pk: int):
         for item_id, by_reviewer in selectors.scores_by_item(review).items()
     }
     errors = []
+    item_errors: dict[int, str] = {}
     if request.method == "POST" and not review.is_finalised:
         saved = 0
         for item in items:
@@ -173,6 +175,7 @@ def score(request, pk: int):
                 )
                 saved += 1
             except (ValueError, services.ReviewError) as exc:
+                item_errors[item.number] = str(exc)
                 errors.append(
                     {"id": f"score-{item.number}-1", "text": f"Item {item.number}: {exc}"}
                 )
@@ -184,9 +187,26 @@ def score(request, pk: int):
             for item_id, by_reviewer in selectors.scores_by_item(review).items()
         }
     results = selectors.results_by_item(review)
-    rows = [
-        {"item": item, "mine": mine.get(item.pk), "result": results.get(item.pk)} for item in items
-    ]
+    rows = []
+    for item in items:
+        saved_score = mine.get(item.pk)
+        if item.number in item_errors:
+            # What the reviewer entered for an item that was not saved comes back as typed.
+            chosen = request.POST.get(f"score-{item.number}", "").strip()
+            rationale = request.POST.get(f"rationale-{item.number}", "")
+        else:
+            chosen = str(saved_score.score) if saved_score else ""
+            rationale = saved_score.rationale if saved_score else ""
+        rows.append(
+            {
+                "item": item,
+                "mine": saved_score,
+                "result": results.get(item.pk),
+                "chosen": chosen,
+                "rationale": rationale,
+                "error": item_errors.get(item.number, ""),
+            }
+        )
     return render(
         request, "fidelity/score.html", {"review": review, "rows": rows, "errors": errors}
     )
@@ -270,14 +290,17 @@ def finalise(request, pk: int):
     return redirect("fidelity:consensus", pk=review.pk)
 
 
-def results(request, pk: int):
+def results(request, pk: int, *, action_form=None, correction_form=None):
+    """The review's results. Also shown again, with what was typed and its problems, when the
+    action or correction form (posted to their own URLs) could not be saved."""
     review = selectors.get_review_or_404(request.user, pk)
     items = selectors.items_of(review)
+    findings_posted = request.method == "POST" and action_form is None and correction_form is None
     findings_form = FindingsForm(
-        request.POST or None,
+        request.POST if findings_posted else None,
         initial={"strengths": review.strengths, "recommendations": review.recommendations},
     )
-    if request.method == "POST":
+    if findings_posted:
         if not selectors.is_assigned(request.user, review) or review.is_finalised:
             raise Http404("Not found")
         if findings_form.is_valid():
@@ -296,8 +319,8 @@ def results(request, pk: int):
             "totals": selectors.review_totals(review),
             "rows": selectors.consensus_rows(review),
             "findings_form": findings_form,
-            "action_form": ActionForm(items=items),
-            "correction_form": CorrectionForm(items=items),
+            "action_form": action_form or ActionForm(items=items),
+            "correction_form": correction_form or CorrectionForm(items=items),
             "actions": actions,
             "overdue": sum(1 for a in actions if a["overdue"]),
             "status_choices": ActionStatusForm.base_fields["status"].choices,
@@ -320,12 +343,12 @@ def correct(request, pk: int):
                 new_score=form.cleaned_data["new_score"],
                 reason=form.cleaned_data["reason"],
             )
-            messages.success(request, "Correction recorded.")
         except (services.ReviewError, PermissionDenied) as exc:
-            _fail(request, exc)
-    else:
-        messages.error(request, "A correction needs the item, the corrected score and a reason.")
-    return redirect("fidelity:results", pk=review.pk)
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Correction recorded.")
+            return redirect("fidelity:results", pk=review.pk)
+    return results(request, review.pk, correction_form=form)
 
 
 @require_POST
@@ -342,12 +365,12 @@ def action_add(request, pk: int):
                 owner=form.cleaned_data["owner"],
                 due_date=form.cleaned_data["due_date"],
             )
-            messages.success(request, "Action added to the plan.")
         except (services.ReviewError, PermissionDenied) as exc:
-            _fail(request, exc)
-    else:
-        messages.error(request, "An action needs a description, an owner and a due date.")
-    return redirect("fidelity:results", pk=review.pk)
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Action added to the plan.")
+            return redirect("fidelity:results", pk=review.pk)
+    return results(request, review.pk, action_form=form)
 
 
 @require_POST

@@ -42,6 +42,29 @@ def test_a_non_number_score_is_a_field_error_not_a_server_error(client, review, 
     assert "Item 3:" in page and "invalid literal" not in page
 
 
+def test_an_item_that_was_not_saved_keeps_what_was_typed_and_shows_its_error(
+    client, review, reviewers
+):
+    client.force_login(reviewers[0])
+    response = client.post(
+        f"/fidelity/reviews/{review.pk}/score/",
+        {
+            "score-1": "4",
+            "rationale-1": "Saved reason",
+            "score-3": "9",
+            "rationale-3": "Typed reason for item 3",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Typed reason for item 3</textarea>" in page
+    assert 'aria-describedby="question-3 score-3-error"' in page
+    assert '<span class="nhsuk-error-message" id="score-3-error">' in page
+    # The item that was saved shows its saved score and reason.
+    assert 'id="score-1-4" name="score-1" type="radio" value="4" checked' in page
+    assert "Saved reason</textarea>" in page
+
+
 # --- query counts ---------------------------------------------------------------------------
 
 

@@ -118,3 +118,44 @@ def test_the_programme_view_plots_fidelity_against_the_job_outcome_rate(
     assert "25% (1 of 4)" in page
     assert "<svg" in page and "Fidelity total against job outcome rate" in page
     assert "Not reviewed yet" in page  # site B
+
+
+def test_an_action_that_cannot_be_added_comes_back_with_what_was_typed(
+    client, users, finalised_review
+):
+    client.force_login(users["implementation_manager"])
+    url = f"/fidelity/reviews/{finalised_review.pk}/actions/"
+    response = client.post(url, {"item": "17", "action": "Weekly employer visits", "owner": " "})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Weekly employer visits</textarea>" in page
+    assert '<details class="nhsuk-details" open>' in page
+    assert 'href="#action-owner"' in page  # the error summary leads to the field
+    assert not finalised_review.actions.exists()
+    # The strengths and recommendations form was not posted: it shows no errors.
+    assert 'href="#id_strengths"' not in page
+
+
+def test_a_correction_refused_by_the_rules_keeps_the_reason_typed(
+    client, reviewers, finalised_review
+):
+    client.force_login(reviewers[0])
+    url = f"/fidelity/reviews/{finalised_review.pk}/correct/"
+    # Item 5 was agreed at 4 (the fixture's spread of 104): a "correction" to 4 is refused.
+    response = client.post(url, {"item": "5", "new_score": "4", "reason": "Recounted caseloads"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page and "Item 5 is already 4." in page
+    assert "Recounted caseloads</textarea>" in page
+    assert not finalised_review.corrections.exists()
+
+
+def test_a_checklist_entry_without_a_description_comes_back_open(client, reviewers, review):
+    client.force_login(reviewers[0])
+    url = f"/fidelity/reviews/{review.pk}/checklist/"
+    before = review.prep_tasks.count()
+    response = client.post(url, {"kind": "interview", "description": "   "})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<details class="nhsuk-details" open>' in page and 'href="#id_description"' in page
+    assert review.prep_tasks.count() == before
