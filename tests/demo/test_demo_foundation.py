@@ -70,16 +70,22 @@ def test_site_accounts_hold_the_expected_roles(demo):
     assert User.objects.get(username="admin").is_superuser
 
 
-def test_demo_command_loads_and_exits_with_no_serve(tmp_path):
+def run_demo_command(**env_overrides) -> subprocess.CompletedProcess:
+    """`ipsworks demo --no-serve` in a fresh process, with no IPSWORKS_ or DATABASE_URL
+    settings but those given."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("IPSWORKS_", "DATABASE_URL"))}
-    env["IPSWORKS_DATA_DIR"] = str(tmp_path)
-    result = subprocess.run(
+    env.update(env_overrides)
+    return subprocess.run(
         [sys.executable, "-m", "ipsworks.cli", "demo", "--no-serve"],
         env=env,
         capture_output=True,
         text=True,
         timeout=600,
     )
+
+
+def test_demo_command_loads_and_exits_with_no_serve(tmp_path):
+    result = run_demo_command(IPSWORKS_DATA_DIR=str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "http://127.0.0.1:8000/" in result.stdout
     assert "berkshire.im, berkshire.tl, berkshire.es1, berkshire.es2" in result.stdout
@@ -91,15 +97,7 @@ def test_demo_command_loads_and_exits_with_no_serve(tmp_path):
 
 
 def test_demo_refuses_a_non_sqlite_database(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("IPSWORKS_")}
-    env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/never_used_by_demo"
-    result = subprocess.run(
-        [sys.executable, "-m", "ipsworks.cli", "demo", "--no-serve"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_demo_command(DATABASE_URL="postgres://postgres@127.0.0.1:5432/never_used_by_demo")
     assert result.returncode != 0
     assert "embedded SQLite database only" in result.stderr
 
@@ -129,15 +127,7 @@ def test_the_demo_replaces_only_databases_it_made(tmp_path):
 
 def test_the_demo_command_leaves_a_real_database_alone(tmp_path):
     real = people_db(tmp_path / "ipsworks.sqlite3", False)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("IPSWORKS_", "DATABASE_URL"))}
-    env["IPSWORKS_DATA_DIR"] = str(tmp_path)
-    result = subprocess.run(
-        [sys.executable, "-m", "ipsworks.cli", "demo", "--no-serve"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_demo_command(IPSWORKS_DATA_DIR=str(tmp_path))
     assert result.returncode != 0
     assert "holds records that the demo did not make" in result.stderr
     with sqlite3.connect(real) as con:  # (opening it may switch its journal to WAL: no matter)

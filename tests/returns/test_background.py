@@ -37,16 +37,21 @@ def test_a_large_upload_is_handed_to_the_background_and_shows_progress(
     assert item.state == "checked" and item.report["counts"]["Caseload"]["new"] == 300
 
 
-def test_the_progress_fragment_shows_rows_done(client, users, site_a):
-    item = ReturnImport.objects.create(
-        site=site_a,
+def being_checked(site, *, done: int, total: int = 200) -> ReturnImport:
+    """An import shown as being checked, `done` of `total` rows in."""
+    return ReturnImport.objects.create(
+        site=site,
         month="2016-03-01",
         files=[],
         sha256="x",
         state="checking",
-        rows_total=200,
-        rows_done=50,
+        rows_total=total,
+        rows_done=done,
     )
+
+
+def test_the_progress_fragment_shows_rows_done(client, users, site_a):
+    item = being_checked(site_a, done=50)
     client.force_login(users["implementation_manager"])
     html = client.get(f"/returns/imports/{item.pk}/progress/").content.decode()
     assert 'value="25"' in html and "50 of 200 rows" in html
@@ -86,15 +91,7 @@ def test_progress_is_reported_against_the_rows_in_the_file(tmp_path, populated):
 
 
 def test_screen_readers_hear_progress_a_quarter_at_a_time(client, users, site_a):
-    item = ReturnImport.objects.create(
-        site=site_a,
-        month="2016-03-01",
-        files=[],
-        sha256="x",
-        state="checking",
-        rows_total=200,
-        rows_done=10,
-    )
+    item = being_checked(site_a, done=10)
     client.force_login(users["implementation_manager"])
     page = client.get(f"/returns/imports/{item.pk}/").content.decode()
     assert 'id="progress-announcement">Being checked: 0% done<' in page
