@@ -6,17 +6,34 @@ through :func:`safe_cell`, which makes such text inert by prefixing an apostroph
 spreadsheet marker for "this is text".
 """
 
+import re
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Control characters an xlsx file cannot hold (openpyxl refuses them): invisible in any case,
+# they are left out of downloads rather than let one stored character break the file.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def safe_cell(value):
     """The value to write into a spreadsheet or CSV cell; formula-like text is made inert.
 
     Numbers, dates and other non-text values pass through unchanged (so "-3" typed as a number
-    stays a number; only text that starts with a formula character is prefixed)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    stays a number; only text that starts with a formula character is prefixed). Control
+    characters are left out of text (see CONTROL_CHARACTERS)."""
+    if isinstance(value, str):
+        value = CONTROL_CHARACTERS.sub("", value)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
     return value
+
+
+def unguarded(text: str) -> str:
+    """Undo :func:`safe_cell` on text read back from a file ipsworks wrote: the apostrophe it
+    put before "=", "+", "-" or "@" is not part of the text. (Text typed as "'=..." itself
+    would lose its apostrophe; nobody writes one on purpose.)"""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
 
 
 def safe_row(values):

@@ -6,16 +6,7 @@ import csv
 import io
 from dataclasses import dataclass
 
-from ipsworks.core.spreadsheets import FORMULA_STARTS, safe_row
-
-
-def unguarded(text: str) -> str:
-    """Undo :func:`ipsworks.core.spreadsheets.safe_cell` on text read back from a CSV we wrote:
-    the apostrophe it put before "=", "+", "-" or "@" is not part of the text."""
-    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
-        return text[1:]
-    return text
-
+from ipsworks.core.spreadsheets import safe_row, unguarded
 
 CODEBOOK_COLUMNS = ["name", "parent", "description", "order"]
 MAX_ORDER = 999  # as on the theme form

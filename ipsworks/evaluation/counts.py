@@ -13,9 +13,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from ipsworks.core.spreadsheets import safe_cell
-
-from .codebook import unguarded
+from ipsworks.core.spreadsheets import safe_cell, unguarded
 
 VISITS = (1, 2, 3)
 COLUMNS = (

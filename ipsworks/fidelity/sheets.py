@@ -15,7 +15,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from ipsworks.core.spreadsheets import FORMULA_STARTS, safe_row
+from ipsworks.core.spreadsheets import safe_row, unguarded
 
 HEADERS = ["item", "score", "rationale"]
 
@@ -103,22 +103,13 @@ def read_sheet(
         if not low <= score <= high:
             problems.append(f"Row {line}: item {item} score {score} is outside {low}-{high}")
             continue
-        rows.append(SheetRow(item, score, _unguarded(rationale)))
+        rows.append(SheetRow(item, score, unguarded(rationale)))
     missing = sorted(known - set(seen))
     if missing:
         problems.append("Missing items: " + ", ".join(str(n) for n in missing))
     if problems:
         raise SheetError(problems)
     return sorted(rows, key=lambda r: r.item)
-
-
-def _unguarded(text: str) -> str:
-    """Undo :func:`ipsworks.core.spreadsheets.safe_cell` on text read back from a sheet we wrote:
-    the apostrophe it put before "=", "+", "-" or "@" is not part of the rationale. (A rationale
-    typed as "'=..." itself would lose its apostrophe; nobody writes one on purpose.)"""
-    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
-        return text[1:]
-    return text
 
 
 def write_csv(rows: list[tuple[int, int | None, str]]) -> bytes:

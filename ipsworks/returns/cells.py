@@ -12,6 +12,8 @@ import re
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from ipsworks.core.spreadsheets import unguarded
+
 from .columns import Column, normalise
 
 
@@ -212,7 +214,7 @@ def parse_text(value: object, max_length: int) -> str:
         value = int(value)  # an ID typed as a number: 1001.0 -> "1001"
     elif isinstance(value, datetime | date):
         value = f"{value:%d/%m/%Y}"
-    text = " ".join(_visible(str(value)).split())
+    text = unguarded(" ".join(_visible(str(value)).split()))
     if len(text) > max_length:
         raise CellError(f"is {len(text)} characters long; at most {max_length} are allowed")
     return text
@@ -266,6 +268,8 @@ def parser_for(column: Column):
                 text = " ".join(value.split() if value.isascii() else _visible(value).split())
                 if not text:
                     return None
+                if text[0] == "'":
+                    text = unguarded(text)  # ipsworks' own guard on exported text
                 if len(text) > limit:
                     raise CellError(f"is {len(text)} characters long; at most {limit} are allowed")
                 if text[0] == "#" and text.upper() in ERROR_TEXTS:

@@ -22,6 +22,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ipsworks.core.spreadsheets import safe_cell
+
 from .columns import CASELOAD, CASELOAD_COLUMNS, INSTRUCTIONS, JOB_COLUMNS, JOBS, Column
 
 LISTS = "Lists"
@@ -66,6 +68,8 @@ def _cell_value(column: Column, value):
         return dict(column.choices).get(value, value)
     if isinstance(value, Decimal):
         return float(value)
+    if column.kind == "text":
+        return safe_cell(value)  # typed text never runs as a formula; the importer unguards it
     return value
 
 
@@ -76,6 +80,8 @@ def _text_value(column: Column, value) -> str:
         return f"{value:%d/%m/%Y}"
     if column.choices:
         return str(dict(column.choices).get(value, value))
+    if column.kind == "text":
+        return safe_cell(str(value))
     return str(value)
 
 
