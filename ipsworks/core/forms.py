@@ -52,3 +52,16 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 - Django's own name
         super().__init__(attrs=attrs, format=format)
+
+
+SMALL_FILE_BYTES = 2_000_000  # score sheets, scales, codebooks and counts: a few hundred rows
+
+
+def small_file(upload, limit: int = SMALL_FILE_BYTES):
+    """An uploaded file no larger than `limit`, checked before it is read (a bigger one is
+    refused with a message, so it is never read into memory)."""
+    if upload is not None and upload.size > limit:
+        raise forms.ValidationError(
+            f"The file is larger than {limit / 1_000_000:g} MB: this screen takes small files."
+        )
+    return upload

@@ -6,6 +6,8 @@ through :func:`safe_cell`, which makes such text inert by prefixing an apostroph
 spreadsheet marker for "this is text".
 """
 
+import csv
+import io
 import re
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -38,3 +40,21 @@ def unguarded(text: str) -> str:
 
 def safe_row(values):
     return [safe_cell(v) for v in values]
+
+
+def csv_rows(text: str) -> list[list[str]]:
+    """Every row of CSV text. Raises ValueError with a plain message naming the line when the
+    csv module cannot read it (a cell over its size limit, a NUL character)."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            problem = f"a cell is longer than {csv.field_size_limit():,} characters"
+        elif "NUL" in str(exc):
+            problem = "it holds a NUL character (is it really a CSV file?)"
+        else:
+            problem = str(exc)
+        raise ValueError(
+            f"line {reader.line_num}: the file could not be read as CSV: {problem}"
+        ) from None

@@ -6,7 +6,7 @@ import csv
 import io
 from dataclasses import dataclass
 
-from ipsworks.core.spreadsheets import safe_row, unguarded
+from ipsworks.core.spreadsheets import csv_rows, safe_row, unguarded
 
 CODEBOOK_COLUMNS = ["name", "parent", "description", "order"]
 MAX_ORDER = 999  # as on the theme form
@@ -103,7 +103,10 @@ def parse_codebook(text: str) -> list[CodebookRow]:
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise CodebookFileError(["the file is empty: expected a header row and one row per theme"])
-    reader = csv.reader(io.StringIO(text))
+    try:
+        reader = iter(csv_rows(text))
+    except ValueError as exc:
+        raise CodebookFileError([str(exc)]) from None
     header = [h.strip().lower() for h in next(reader)]
     missing = [c for c in ("name", "parent", "description") if c not in header]
     if missing:

@@ -13,7 +13,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from ipsworks.core.spreadsheets import safe_cell, unguarded
+from ipsworks.core.spreadsheets import csv_rows, safe_cell, unguarded
 
 VISITS = (1, 2, 3)
 COLUMNS = (
@@ -72,7 +72,10 @@ def parse_counts(text: str) -> list[CountsRow]:
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise CountsFileError(["the file is empty: expected a header row and one row per site"])
-    reader = csv.reader(io.StringIO(text))
+    try:
+        reader = iter(csv_rows(text))
+    except ValueError as exc:
+        raise CountsFileError([str(exc)]) from None
     header = [h.strip().lower() for h in next(reader)]
     missing = [c for c in COLUMNS if c not in header]
     if missing:

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from ipsworks.accounts.models import Membership
 from ipsworks.accounts.roles import Role
-from ipsworks.core.forms import DateInput, NhsFormMixin
+from ipsworks.core.forms import DateInput, NhsFormMixin, small_file
 
 from .models import EvaluationVisit, InterviewFormat, ParticipantRole, Theme
 
@@ -84,10 +84,11 @@ class ThemeForm(NhsFormMixin, forms.Form):
 class UploadForm(NhsFormMixin, forms.Form):
     file = forms.FileField(label="CSV file", help_text="A .csv file saved as UTF-8.")
 
+    def clean_file(self):
+        return small_file(self.cleaned_data["file"])
+
     def text(self) -> str:
         data = self.cleaned_data["file"].read()
-        if len(data) > 2_000_000:
-            raise forms.ValidationError("The file is larger than 2 MB.")
         try:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError:

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from ipsworks.core.forms import DateInput, NhsFormMixin
+from ipsworks.core.forms import DateInput, NhsFormMixin, small_file
 
 from .models import ActionStatus, PrepKind, ReviewKind
 
@@ -127,6 +127,9 @@ class SheetUploadForm(NhsFormMixin, forms.Form):
         help_text="A .csv or .xlsx file with the columns item, score, rationale; every item once.",
     )
 
+    def clean_sheet(self):
+        return small_file(self.cleaned_data["sheet"])
+
 
 class ScaleUploadForm(NhsFormMixin, forms.Form):
     scale_file = forms.FileField(
@@ -136,3 +139,6 @@ class ScaleUploadForm(NhsFormMixin, forms.Form):
     make_current = forms.BooleanField(
         label="Use this version for new reviews", required=False, initial=True
     )
+
+    def clean_scale_file(self):
+        return small_file(self.cleaned_data["scale_file"])

@@ -15,7 +15,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from ipsworks.core.spreadsheets import safe_row, unguarded
+from ipsworks.core.spreadsheets import csv_rows, safe_row, unguarded
 
 HEADERS = ["item", "score", "rationale"]
 
@@ -38,7 +38,10 @@ def _rows_from_csv(data: bytes) -> list[list[str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise SheetError(["The CSV file is not UTF-8 text"]) from None
-    return list(csv.reader(io.StringIO(text)))
+    try:
+        return csv_rows(text)
+    except ValueError as exc:
+        raise SheetError([str(exc)]) from None
 
 
 def _rows_from_xlsx(data: bytes) -> list[list[str]]:

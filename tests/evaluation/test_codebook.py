@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from ipsworks.evaluation import services
-from ipsworks.evaluation.codebook import CodebookFileError
+from ipsworks.evaluation.codebook import CodebookFileError, parse_codebook
 from ipsworks.evaluation.models import Theme
 from ipsworks.evaluation.selectors import theme_tree
 
@@ -96,3 +96,13 @@ def test_empty_codebook_offers_the_default_themes(client, users, programme):
     assert "Start with the default themes" in page.content.decode()
     client.post(reverse("evaluation:codebook"), {"load_default": "1"})
     assert Theme.objects.filter(parent__isnull=True).count() == 4
+
+
+def test_a_codebook_or_counts_file_with_an_enormous_cell_is_a_clear_problem():
+    from ipsworks.evaluation.counts import CountsFileError, parse_counts
+
+    text = "name,parent,description\n" + "x" * 1_500_000 + ",,\n"
+    with pytest.raises(CodebookFileError, match="line 2: the file could not be read as CSV"):
+        parse_codebook(text)
+    with pytest.raises(CountsFileError, match="a cell is longer than"):
+        parse_counts("site," + "y" * 1_500_000 + "\n")

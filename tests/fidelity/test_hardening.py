@@ -178,3 +178,29 @@ def test_a_membership_not_yet_started_gives_no_access(users, finalised_review):
     from ipsworks.accounts.models import User
 
     assert selectors.review_access(User.objects.get(pk=user.pk), finalised_review) is None
+
+
+def test_a_csv_sheet_with_an_enormous_cell_is_a_listed_problem(client, review, reviewers):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(reviewers[0])
+    body = b"item,score,rationale\n1,3," + b"x" * 1_500_000 + b"\n"
+    upload = SimpleUploadedFile("mine.csv", body)
+    response = client.post(f"/fidelity/reviews/{review.pk}/sheet/import/", {"sheet": upload})
+    assert response.status_code == 200
+    assert "line 2: the file could not be read as CSV: a cell is longer than" in (
+        response.content.decode()
+    )
+    assert not review.reviewer_scores.exists()
+
+
+def test_a_sheet_larger_than_the_limit_is_refused_before_it_is_read(client, review, reviewers):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(reviewers[0])
+    body = b"item,score,rationale\n" + b"1,3,ok\n" * 400_000  # 2.8 MB
+    upload = SimpleUploadedFile("mine.csv", body)
+    response = client.post(f"/fidelity/reviews/{review.pk}/sheet/import/", {"sheet": upload})
+    assert response.status_code == 200
+    assert "The file is larger than 2 MB" in response.content.decode()
+    assert not review.reviewer_scores.exists()

