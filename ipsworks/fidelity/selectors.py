@@ -57,10 +57,19 @@ class AccessFacts:
             return SUMMARY
         return None
 
+    def is_assigned(self, review: Review) -> bool:
+        """Named as one of the review's reviewers, and still able to see its site (an active
+        membership there or in its programme): someone who has left keeps no access."""
+        return (
+            self.user_id is not None
+            and self.user_id in (review.reviewer_1_id, review.reviewer_2_id)
+            and review.site_id in self.visible_site_ids
+        )
+
     def review_access(self, review: Review) -> str | None:
         if self.user_id is None:
             return None
-        if self.user_id in (review.reviewer_1_id, review.reviewer_2_id):
+        if self.is_assigned(review):
             return FULL
         access = self.site_access(review.site)
         if access == SUMMARY and not review.is_finalised:
@@ -163,7 +172,8 @@ def plannable_sites(user):
 
 
 def is_assigned(user, review: Review) -> bool:
-    return user.pk in (review.reviewer_1_id, review.reviewer_2_id)
+    """See :meth:`AccessFacts.is_assigned`."""
+    return access_facts(user).is_assigned(review)
 
 
 def current_scale() -> ScaleVersion | None:

@@ -204,3 +204,25 @@ def test_a_sheet_larger_than_the_limit_is_refused_before_it_is_read(client, revi
     assert response.status_code == 200
     assert "The file is larger than 2 MB" in response.content.decode()
     assert not review.reviewer_scores.exists()
+
+
+def test_a_reviewer_who_has_left_keeps_no_access_to_their_review(client, review, reviewers):
+    from django.core.exceptions import PermissionDenied
+    from django.utils import timezone
+
+    from ipsworks.accounts.models import Membership
+    from ipsworks.fidelity import services as fidelity_services
+
+    gone = reviewers[1]
+    url = f"/fidelity/reviews/{review.pk}/"
+    client.force_login(gone)
+    assert client.get(url).status_code == 200
+    yesterday = timezone.localdate() - timedelta(days=1)
+    Membership.objects.filter(user=gone).update(start_date=yesterday, end_date=yesterday)
+    assert client.get(url).status_code == 404
+    assert client.get(url + "score/").status_code == 404
+    assert client.post(url + "score/", {"score-1": "4"}).status_code == 404
+    assert not selectors.is_assigned(gone, review)
+    with pytest.raises(PermissionDenied):
+        fidelity_services.record_score(actor=gone, review=review, item_number=1, score=4)
+    assert not review.reviewer_scores.filter(reviewer=gone).exists()
