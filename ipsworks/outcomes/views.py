@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 
+from ipsworks.accounts.models import Membership
 from ipsworks.accounts.roles import PROGRAMME_ROLES, Role
 from ipsworks.accounts.scoping import get_site_or_404, has_role, scope_for
 from ipsworks.core.dates import month_end, parse_month
@@ -88,6 +90,23 @@ def programme_download(request, dataset: str, fmt: str):
     return download(datasets[dataset], fmt, f"{dataset}-{overview.as_of:%Y-%m}")
 
 
+def _sees_specialists(user, site) -> bool:
+    """Whether the user may see each specialist's figures at `site` (and the alerts about
+    them): the site's implementation manager and team leaders, or the programme's managers and
+    administrators. Judged for this site, so that a role held elsewhere does not count."""
+    if user.is_superuser:
+        return True
+    return (
+        Membership.objects.active()
+        .filter(user=user)
+        .filter(
+            Q(site=site, role__in=[Role.IMPLEMENTATION_MANAGER, Role.TEAM_LEADER])
+            | Q(programme_id=site.programme_id, role__in=STAFF_ALERT_ROLES)
+        )
+        .exists()
+    )
+
+
 def _site_context(request, slug: str):
     site = get_site_or_404(request.user, slug)
     as_of, error = _as_of(request, [site])
@@ -100,7 +119,7 @@ def _site_context(request, slug: str):
             "measures", f"{site.name}: all measures", MetricScope.for_site(site), period
         ),
     }
-    if has_role(request.user, *STAFF_ALERT_ROLES, Role.IMPLEMENTATION_MANAGER, Role.TEAM_LEADER):
+    if _sees_specialists(request.user, site):
         datasets["specialists"] = dashboards.specialists_table(site, as_of)
     return site, overview, outcome, datasets, error
 
@@ -108,9 +127,7 @@ def _site_context(request, slug: str):
 def site_dashboard(request, slug: str):
     site, overview, outcome, datasets, error = _site_context(request, slug)
     site_alerts = alerts(overview)
-    if not has_role(
-        request.user, *STAFF_ALERT_ROLES, Role.IMPLEMENTATION_MANAGER, Role.TEAM_LEADER
-    ):
+    if "specialists" not in datasets:
         site_alerts = [a for a in site_alerts if a.kind != "no_employer_contact"]
     return render(
         request,

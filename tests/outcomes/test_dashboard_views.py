@@ -184,3 +184,23 @@ def test_site_dashboard_queries_do_not_grow_with_the_number_of_specialists(
     assert len(table.rows) == 6
     assert next(r for r in table.rows if r[0] == "es-extra-0")[3] == 1  # its job start
     assert len(three) == len(six)
+
+
+def test_a_role_held_at_one_site_does_not_show_another_sites_specialists(
+    client, data, users, site_a, site_b, make_user
+):
+    """A commissioner who is also a team leader at Alpha sees Beta's dashboard as a
+    commissioner: no per-specialist figures there, and no download of them."""
+    from ipsworks.accounts.models import Membership
+
+    person = users["commissioner"]
+    Membership.objects.create(
+        user=person, role="team_leader", site=site_a, programme=site_a.programme
+    )
+    client.force_login(person)
+    assert client.get(f"/outcomes/site/{site_a.slug}/download/specialists.csv").status_code == 200
+    assert client.get(f"/outcomes/site/{site_b.slug}/download/specialists.csv").status_code == 404
+    assert (
+        'data-testid="specialists-table"'
+        not in client.get(f"/outcomes/site/{site_b.slug}/").content.decode()
+    )
