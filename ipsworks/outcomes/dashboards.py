@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 from . import targets as t
 from .charts import Chart, Dataset, RefLine, Series
-from .metrics import BENCHMARKS, MetricScope, Period, compute, compute_by_specialist
-from .selectors import ProgrammeOutcomes, SiteOutcome, benchmark_rates
+from .metrics import BENCHMARKS, MetricScope, Period, compute_by_specialist
+from .selectors import ProgrammeOutcomes, SiteOutcome, benchmark_rates, measures
 
 
 def pct(value: float | None) -> str:
@@ -295,26 +295,6 @@ def site_monthly(s: SiteOutcome) -> Dataset:
     )
 
 
-METRIC_TABLE_KEYS = [
-    "referrals",
-    "people_engaged",
-    "active_caseload",
-    "job_starts",
-    "people_into_work",
-    "job_start_rate",
-    "out_of_work_employment_rate",
-    "quarterly_employment_rate",
-    "in_work_referral_share",
-    "median_days_to_employer_contact",
-    "median_days_to_job_start",
-    "job_starts_per_fte_year",
-    "sustained_13_weeks_rate",
-    "competitive_job_share",
-    "applications_per_specialist_week",
-    "employer_contacts_per_specialist_week",
-]
-
-
 def format_result(unit: str, result) -> str:
     if result.value is None:
         return "No data"
@@ -327,29 +307,15 @@ def format_result(unit: str, result) -> str:
     return str(result.value)
 
 
-def last_complete_quarter(period: Period) -> Period:
-    quarter = Period.quarter_of(period.end)
-    if quarter.end > period.end:
-        quarter = Period.quarter_of(quarter.start - timedelta(days=1))
-    return quarter
-
-
 def metrics_table(slug: str, title: str, scope: MetricScope, period: Period) -> Dataset:
-    """Every metric for one scope and period (a fixed number of queries). The quarterly
+    """Every measure for one scope and period (a fixed number of queries). The quarterly
     employment rate is shown for the last complete calendar quarter of the period."""
-    from .metrics import REGISTRY
-
-    quarter = last_complete_quarter(period)
     rows = []
-    for key in METRIC_TABLE_KEYS:
-        entry = REGISTRY[key]
-        label = entry.label
-        if key == "quarterly_employment_rate":
-            result = compute(key, scope=scope, period=quarter)
-            label = f"{label} ({quarter.start:%b} to {quarter.end:%b %Y})"
-        else:
-            result = compute(key, scope=scope, period=period)
-        rows.append([label, format_result(entry.unit, result), key])
+    for measure in measures(scope, period):
+        label = measure.metric.label
+        if measure.period != period:
+            label = f"{label} ({measure.period.start:%b} to {measure.period.end:%b %Y})"
+        rows.append([label, format_result(measure.metric.unit, measure.result), measure.key])
     return Dataset(
         slug,
         title,

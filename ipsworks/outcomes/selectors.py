@@ -13,16 +13,26 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.http import Http404
 from django.utils import timezone
 
 from ipsworks.accounts.models import Membership
-from ipsworks.accounts.roles import Role
+from ipsworks.accounts.roles import PROGRAMME_ROLES, Role
+from ipsworks.accounts.scoping import scope_for
 from ipsworks.caseload.models import Activity
 from ipsworks.core.dates import month_end, months_between
 from ipsworks.organisation.models import Programme, Site
 
 from . import targets as t
-from .metrics import MetricScope, Period, compute, last_employer_contact_by_specialist
+from .metrics import (
+    REGISTRY,
+    Metric,
+    MetricResult,
+    MetricScope,
+    Period,
+    compute,
+    last_employer_contact_by_specialist,
+)
 from .models import SUMMARY_FIELDS, MonthlySiteSummary, TargetSettings, Trajectory
 from .stats import wilson_interval
 
@@ -432,3 +442,95 @@ def site_rows(overview: ProgrammeOutcomes) -> list[dict]:
         )
     )
     return rows
+
+
+# --- measures, programme choice, rows for commands and the API -------------------------------
+
+# The measures shown (and served by the API) for a scope, in order.
+MEASURE_KEYS = [
+    "referrals",
+    "people_engaged",
+    "active_caseload",
+    "job_starts",
+    "people_into_work",
+    "job_start_rate",
+    "out_of_work_employment_rate",
+    "quarterly_employment_rate",
+    "in_work_referral_share",
+    "median_days_to_employer_contact",
+    "median_days_to_job_start",
+    "job_starts_per_fte_year",
+    "sustained_13_weeks_rate",
+    "competitive_job_share",
+    "applications_per_specialist_week",
+    "employer_contacts_per_specialist_week",
+]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One metric's result, with the period it was counted over."""
+
+    metric: Metric
+    period: Period
+    result: MetricResult
+
+    @property
+    def key(self) -> str:
+        return self.metric.key
+
+
+def last_complete_quarter(period: Period) -> Period:
+    """The last calendar quarter that ends on or before the period's last day."""
+    quarter = Period.quarter_of(period.end)
+    if quarter.end > period.end:
+        quarter = Period.quarter_of(quarter.start - timedelta(days=1))
+    return quarter
+
+
+def measures(scope: MetricScope, period: Period) -> list[Measure]:
+    """Every measure in MEASURE_KEYS for one scope and period; the quarterly employment rate
+    is counted over the period's last complete calendar quarter, as its definition needs."""
+    out = []
+    for key in MEASURE_KEYS:
+        over = last_complete_quarter(period) if key == "quarterly_employment_rate" else period
+        out.append(Measure(REGISTRY[key], over, compute(key, scope=scope, period=over)))
+    return out
+
+
+def viewable_programme(user, wanted: str | None = None) -> Programme:
+    """The programme whose dashboard `user` may open: the one with id `wanted` if given (a
+    `wanted` that is not a number is ignored), else the first by name. Raises Http404 for
+    anyone without a programme-wide role, and for a programme outside their scope."""
+    scope = scope_for(user)
+    if not scope.has_role(*PROGRAMME_ROLES):
+        raise Http404("Not found")
+    programmes = Programme.objects.order_by("name")
+    if not scope.is_superuser:
+        programmes = programmes.filter(id__in=scope.programme_ids)
+    if wanted and wanted.isdigit():
+        programmes = programmes.filter(pk=int(wanted))
+    programme = programmes.first()
+    if programme is None:
+        raise Http404("Not found")
+    return programme
+
+
+def _rounded(value):
+    return round(value, 4) if isinstance(value, float) else value
+
+
+def outcome_rows(
+    programme, *, sites, first_month: date | None = None, last_month: date | None = None
+) -> list[dict]:
+    """`site_rows` for `sites`, rates rounded to four places: the rows of the ``outcomes``
+    command and the API. Without months, each site's implementation period to date; with
+    them, the counted figures cover those months (targets still run to ``last_month``'s end)."""
+    overview = programme_outcomes(
+        programme,
+        sites=sites,
+        first_month=first_month,
+        last_month=last_month,
+        as_of=month_end(last_month) if last_month else None,
+    )
+    return [{k: _rounded(row[k]) for k in ROW_KEYS} for row in site_rows(overview)]

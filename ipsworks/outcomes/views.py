@@ -9,34 +9,21 @@ from django.http import Http404
 from django.shortcuts import render
 
 from ipsworks.accounts.models import Membership
-from ipsworks.accounts.roles import PROGRAMME_ROLES, Role
-from ipsworks.accounts.scoping import get_site_or_404, has_role, scope_for
+from ipsworks.accounts.roles import Role
+from ipsworks.accounts.scoping import get_site_or_404, has_role
 from ipsworks.core.dates import month_end, parse_month
 from ipsworks.organisation.models import Programme
 
 from . import dashboards
 from .exports import download
 from .metrics import MetricScope, Period
-from .selectors import alerts, default_as_of, programme_outcomes
+from .selectors import alerts, default_as_of, programme_outcomes, viewable_programme
 
-PROGRAMME_VIEWERS = tuple(PROGRAMME_ROLES)
 STAFF_ALERT_ROLES = (Role.PROGRAMME_MANAGER, Role.ADMINISTRATOR)
 
 
 def _programme(request) -> Programme:
-    if not has_role(request.user, *PROGRAMME_VIEWERS):
-        raise Http404("Not found")
-    scope = scope_for(request.user)
-    programmes = Programme.objects.order_by("name")
-    if not scope.is_superuser:
-        programmes = programmes.filter(id__in=scope.programme_ids)
-    wanted = request.GET.get("programme")
-    if wanted and wanted.isdigit():
-        programmes = programmes.filter(pk=int(wanted))
-    programme = programmes.first()
-    if programme is None:
-        raise Http404("Not found")
-    return programme
+    return viewable_programme(request.user, request.GET.get("programme"))
 
 
 def _as_of(request, sites) -> tuple[date, str]:

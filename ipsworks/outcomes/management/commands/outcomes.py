@@ -9,14 +9,10 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ipsworks.core.dates import month_end, parse_month
+from ipsworks.core.dates import parse_month
 from ipsworks.core.spreadsheets import safe_cell
 from ipsworks.organisation.models import Programme, Site
-from ipsworks.outcomes.selectors import ROW_KEYS, programme_outcomes, site_rows
-
-
-def _fmt(value):
-    return round(value, 4) if isinstance(value, float) else value
+from ipsworks.outcomes.selectors import ROW_KEYS, outcome_rows
 
 
 class Command(BaseCommand):
@@ -53,14 +49,9 @@ class Command(BaseCommand):
             sites = sites.filter(slug=site)
             if not sites:
                 raise CommandError(f"No site with the slug {site!r} in {programmes[0].name}.")
-        overview = programme_outcomes(
-            programmes[0],
-            sites=sites,
-            first_month=first_month,
-            last_month=last_month,
-            as_of=month_end(last_month) if last_month else None,
+        rows = outcome_rows(
+            programmes[0], sites=sites, first_month=first_month, last_month=last_month
         )
-        rows = [{k: _fmt(row[k]) for k in ROW_KEYS} for row in site_rows(overview)]
         if options["format"] == "json":
             self.stdout.write(json.dumps(rows, indent=2))
         else:
