@@ -7,6 +7,7 @@ admin.site.site_title = "ipsworks"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("account/", include("ipsworks.accounts.urls")),
+    path("account/api-tokens/", include("ipsworks.api.token_urls")),
     path("caseload/", include("ipsworks.caseload.urls")),
     path("returns/", include("ipsworks.returns.urls")),
     path("outcomes/", include("ipsworks.outcomes.urls")),

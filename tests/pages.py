@@ -22,6 +22,15 @@ ROLES = [
 SLUG_NAMES = {"slug", "site", "site_slug"}
 
 
+def sign_in(client, user) -> None:
+    """Sign `client` in as `user` for the pages and, with a new token, for the API."""
+    from ipsworks.api.services import create_api_token
+
+    client.force_login(user)
+    secret = create_api_token(actor=user, user=user, name="crawl", days=30)[1]
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+
+
 def patterns(resolver=None, prefix=""):
     """(route, URLPattern) for every pattern outside the Django admin."""
     resolver = resolver or get_resolver()

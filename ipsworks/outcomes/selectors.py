@@ -520,17 +520,30 @@ def _rounded(value):
     return round(value, 4) if isinstance(value, float) else value
 
 
-def outcome_rows(
+def window_outcomes(
     programme, *, sites, first_month: date | None = None, last_month: date | None = None
-) -> list[dict]:
-    """`site_rows` for `sites`, rates rounded to four places: the rows of the ``outcomes``
-    command and the API. Without months, each site's implementation period to date; with
+) -> ProgrammeOutcomes:
+    """Figures for `sites`: without months, each site's implementation period to date; with
     them, the counted figures cover those months (targets still run to ``last_month``'s end)."""
-    overview = programme_outcomes(
+    return programme_outcomes(
         programme,
         sites=sites,
         first_month=first_month,
         last_month=last_month,
         as_of=month_end(last_month) if last_month else None,
     )
+
+
+def rounded_rows(overview: ProgrammeOutcomes) -> list[dict]:
+    """`site_rows` with rates rounded to four places: the rows of the ``outcomes`` command and
+    the API."""
     return [{k: _rounded(row[k]) for k in ROW_KEYS} for row in site_rows(overview)]
+
+
+def outcome_rows(
+    programme, *, sites, first_month: date | None = None, last_month: date | None = None
+) -> list[dict]:
+    """`rounded_rows` of `window_outcomes`."""
+    return rounded_rows(
+        window_outcomes(programme, sites=sites, first_month=first_month, last_month=last_month)
+    )

@@ -3,20 +3,20 @@ are "not found" for staff of another site."""
 
 import pytest
 
-from tests.pages import ROLES, SLUG_NAMES, concrete_paths, patterns
+from tests.pages import ROLES, SLUG_NAMES, concrete_paths, patterns, sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_crawl_covers_every_app():
     paths = concrete_paths("berkshire")
-    for app in ["caseload", "returns", "outcomes", "fidelity", "evaluation", "funding"]:
+    for app in ["caseload", "returns", "outcomes", "fidelity", "evaluation", "funding", "api"]:
         assert any(p.startswith(f"/{app}/") for p in paths), app
 
 
 @pytest.mark.parametrize("username", ROLES)
 def test_no_page_gives_a_server_error_to_any_role(demo, client, username):
-    client.force_login(demo.users[username])
+    sign_in(client, demo.users[username])
     failures = []
     for path in concrete_paths("berkshire") + concrete_paths("bradford"):
         status = client.get(path).status_code
@@ -27,7 +27,7 @@ def test_no_page_gives_a_server_error_to_any_role(demo, client, username):
 
 @pytest.mark.parametrize("username", ["berkshire.es1", "berkshire.tl", "berkshire.im"])
 def test_another_sites_pages_are_not_found_for_site_staff(demo, client, username):
-    client.force_login(demo.users[username])
+    sign_in(client, demo.users[username])
     leaks, checked = [], []
     for route, entry in patterns():
         names = set(getattr(entry.pattern, "converters", {}))
