@@ -42,9 +42,25 @@ def safe_row(values):
     return [safe_cell(v) for v in values]
 
 
+def decoded_text(data: bytes) -> str:
+    """The text of a small uploaded CSV file: UTF-8 (with or without a byte-order mark), else
+    Windows-1252, the encoding Excel uses when it saves "CSV" on Windows."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
 def csv_rows(text: str) -> list[list[str]]:
     """Every row of CSV text. Raises ValueError with a plain message naming the line when the
     csv module cannot read it (a cell over its size limit, a NUL character)."""
+    if "\x00" in text:
+        # Python's csv module reads NUL as text, which most databases cannot store.
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ValueError(
+            f"line {line}: the file could not be read as CSV: it holds a NUL character "
+            "(is it really a CSV file?)"
+        )
     reader = csv.reader(io.StringIO(text))
     try:
         return list(reader)

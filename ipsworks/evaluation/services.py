@@ -208,7 +208,8 @@ def save_theme(
 
 @transaction.atomic
 def import_codebook(*, actor, programme: Programme, text: str) -> dict[str, int]:
-    """Add or update themes from codebook CSV (matched by name). Nothing is deleted.
+    """Add or update themes from codebook CSV (matched by name). Nothing is deleted; themes
+    already as in the file are left alone, so importing the same file again changes nothing.
 
     Raises CodebookFileError naming every bad row; then nothing is saved.
     """
@@ -223,7 +224,8 @@ def import_codebook(*, actor, programme: Programme, text: str) -> dict[str, int]
     ]
     if problems:
         raise CodebookFileError(problems)
-    created = updated = 0
+    before = {t.pk: (t.name, t.description, t.order, t.parent_id) for t in existing.values()}
+    created = 0
     themes: dict[str, Theme] = dict(existing)
     for r in rows:
         theme = themes.get(r.name.lower())
@@ -235,12 +237,17 @@ def import_codebook(*, actor, programme: Programme, text: str) -> dict[str, int]
             created += 1
         else:
             theme.name, theme.description, theme.order = r.name, r.description, r.order
-            theme.save()
-            updated += 1
+    updated = unchanged = 0
     for r in rows:
         theme = themes[r.name.lower()]
         theme.parent = themes[r.parent.lower()] if r.parent else None
-        theme.save(update_fields=["parent"])
+        if theme.pk not in before:
+            theme.save(update_fields=["parent"])
+        elif before[theme.pk] != (theme.name, theme.description, theme.order, theme.parent_id):
+            theme.save()
+            updated += 1
+        else:
+            unchanged += 1  # as in the file already: not written, not counted as a change
     # No cycles: every theme must reach the top within as many steps as there are themes.
     for theme in themes.values():
         node, steps = theme, 0
@@ -257,10 +264,13 @@ def import_codebook(*, actor, programme: Programme, text: str) -> dict[str, int]
         event="evaluation.codebook.import",
         entity="evaluation.Theme",
         programme=programme,
-        summary=f"Imported codebook for {programme.name}: {created} added, {updated} updated",
-        after={"created": created, "updated": updated},
+        summary=(
+            f"Imported codebook for {programme.name}: {created} added, {updated} updated, "
+            f"{unchanged} unchanged"
+        ),
+        after={"created": created, "updated": updated, "unchanged": unchanged},
     )
-    return {"created": created, "updated": updated}
+    return {"created": created, "updated": updated, "unchanged": unchanged}
 
 
 @transaction.atomic

@@ -222,7 +222,7 @@ def codebook(request):
                 messages.success(
                     request,
                     f"Codebook imported: {result['created']} themes added, "
-                    f"{result['updated']} updated.",
+                    f"{result['updated']} updated, {result['unchanged']} unchanged.",
                 )
                 return redirect("evaluation:codebook")
     return render(

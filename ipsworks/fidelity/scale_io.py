@@ -24,6 +24,12 @@ class ScaleError(ValueError):
         super().__init__("; ".join(problems))
 
 
+# Scores the review tables can hold (their database constraints allow 1 to 5).
+LOWEST_SCORE, HIGHEST_SCORE = 1, 5
+# Longest text the scale's database columns hold: code, version and keys 40; titles 200.
+TEXT_LIMITS = {"code": 40, "version": 40, "key": 40, "title": 200, "label": 200}
+
+
 def _need(obj: dict, key: str, kind, where: str, problems: list[str]):
     value = obj.get(key) if isinstance(obj, dict) else None
     if value is None or (kind is str and not str(value).strip()):
@@ -32,7 +38,21 @@ def _need(obj: dict, key: str, kind, where: str, problems: list[str]):
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         problems.append(f"{where}: '{key}' should be {kind.__name__}")
         return None
+    if kind is str and key in TEXT_LIMITS and len(value) > TEXT_LIMITS[key]:
+        problems.append(f"{where}: '{key}' is longer than {TEXT_LIMITS[key]} characters")
+        return None
     return value
+
+
+def _nul_paths(value: Any, where: str) -> list[str]:
+    """Where text holds a NUL character (no database text column can store one)."""
+    if isinstance(value, str):
+        return [where] if "\x00" in value else []
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _nul_paths(v, f"{where} > {k}")]
+    if isinstance(value, list):
+        return [p for n, v in enumerate(value, 1) for p in _nul_paths(v, f"{where} > {n}")]
+    return []
 
 
 def _check_measure(measure: Any, where: str, low: int, high: int, problems: list[str]) -> None:
@@ -83,11 +103,23 @@ def parse_scale(data: Any) -> dict:
         problems.append(f"'format' should be \"{FORMAT}\"")
     for key in ("code", "version", "title"):
         _need(data, key, str, "Scale", problems)
-    low = data.get("min_score", 1)
-    high = data.get("max_score", 5)
-    if not isinstance(low, int) or not isinstance(high, int) or low >= high:
-        problems.append("'min_score' and 'max_score' should be whole numbers, min below max")
-        low, high = 1, 5
+    nul = _nul_paths(data, "Scale")
+    if nul:
+        raise ScaleError([f"{where}: the text holds a NUL character" for where in nul[:20]])
+    low = data.get("min_score", LOWEST_SCORE)
+    high = data.get("max_score", HIGHEST_SCORE)
+    if (
+        not isinstance(low, int)
+        or not isinstance(high, int)
+        or isinstance(low, bool)
+        or isinstance(high, bool)
+        or not LOWEST_SCORE <= low < high <= HIGHEST_SCORE
+    ):
+        problems.append(
+            f"'min_score' and 'max_score' should be whole numbers from {LOWEST_SCORE} to "
+            f"{HIGHEST_SCORE}, min below max"
+        )
+        low, high = LOWEST_SCORE, HIGHEST_SCORE
     numbers: list[int] = []
     sections = data.get("sections")
     if not isinstance(sections, list) or not sections:
@@ -163,22 +195,32 @@ def parse_scale(data: Any) -> dict:
 
 
 def read_scale_file(path: str | Path) -> dict:
-    """Read and check a scale file; ScaleError for an unreadable or invalid file."""
+    """Read and check a scale file; ScaleError for an unreadable or invalid file. Read as
+    bytes, so that a file is judged exactly as the same file uploaded on the page."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except OSError as exc:
         raise ScaleError([f"Cannot read {path}: {exc.strerror or exc}"]) from None
-    return parse_scale_text(text)
+    return parse_scale_text(data)
+
+
+def _not_json_number(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
 
 
 def parse_scale_text(text: str | bytes) -> dict:
     try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        where = f" (line {exc.lineno}, column {exc.colno})" if hasattr(exc, "lineno") else ""
+        data = json.loads(text, parse_constant=_not_json_number)
+    except json.JSONDecodeError as exc:
         raise ScaleError(
-            [f"The file is not valid JSON{where}: {getattr(exc, 'msg', exc)}"]
+            [f"The file is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"]
         ) from None
+    except UnicodeDecodeError:
+        raise ScaleError(["The file is not valid JSON: it is not UTF-8 text"]) from None
+    except ValueError as exc:  # NaN, Infinity (refused above)
+        raise ScaleError([f"The file is not valid JSON: {exc}"]) from None
+    except RecursionError:
+        raise ScaleError(["The file is not valid JSON: it is nested too deeply"]) from None
     return parse_scale(data)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
@@ -271,6 +272,8 @@ def record_score(
     _check_score(score, review)
     item = _item(review, item_number)
     existing = ReviewerScore.objects.filter(review=review, item=item, reviewer=actor).first()
+    if existing and (existing.score, existing.rationale) == (score, rationale):
+        return existing  # nothing changed: nothing to write or audit
     before = snapshot(existing) if existing else None
     obj, _ = ReviewerScore.objects.update_or_create(
         review=review, item=item, reviewer=actor, defaults={"score": score, "rationale": rationale}
@@ -292,9 +295,22 @@ def record_score(
 
 
 @transaction.atomic
-def import_scores(*, actor, review: Review, rows) -> int:
-    """Record a whole score sheet (rows already checked by sheets.read_sheet)."""
+def import_scores(
+    *, actor, review: Review, rows, filename: str = "", data: bytes | None = None
+) -> int:
+    """Record a whole score sheet (rows already checked by sheets.read_sheet), all or nothing.
+    Scores already as in the sheet are left alone, so importing the same sheet again changes
+    nothing. One audit event names the file (and its SHA-256) besides each score changed.
+    Returns the number of scores changed."""
+    _require_assigned(actor, review)
+    _require_open(review)
+    changed = 0
     for row in rows:
+        existing = ReviewerScore.objects.filter(
+            review=review, item__number=row.item, reviewer=actor
+        ).first()
+        if existing and (existing.score, existing.rationale) == (row.score, row.rationale):
+            continue
         record_score(
             actor=actor,
             review=review,
@@ -302,7 +318,21 @@ def import_scores(*, actor, review: Review, rows) -> int:
             score=row.score,
             rationale=row.rationale,
         )
-    return len(rows)
+        changed += 1
+    digest = hashlib.sha256(data).hexdigest() if data is not None else ""
+    record(
+        actor=actor,
+        action=AuditEvent.Action.IMPORT,
+        event="fidelity.sheet_imported",
+        instance=review,
+        site=review.site,
+        summary=(
+            f"Score sheet {filename or '(no name)'} imported by {actor.username}: "
+            f"{changed} scores changed, {len(rows) - changed} unchanged"
+        ),
+        after={"file": filename, "sha256": digest, "changed": changed, "rows": len(rows)},
+    )
+    return changed
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from ipsworks.core.spreadsheets import csv_rows, safe_row, unguarded
+from ipsworks.core.spreadsheets import csv_rows, decoded_text, safe_row, unguarded
 
 HEADERS = ["item", "score", "rationale"]
 
@@ -34,10 +34,7 @@ class SheetRow:
 
 
 def _rows_from_csv(data: bytes) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise SheetError(["The CSV file is not UTF-8 text"]) from None
+    text = decoded_text(data)
     try:
         return csv_rows(text)
     except ValueError as exc:
@@ -47,16 +44,29 @@ def _rows_from_csv(data: bytes) -> list[list[str]]:
 def _rows_from_xlsx(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    # Read-only workbooks parse each sheet's XML as it is read, so a damaged sheet fails while
+    # rows are read, not when the workbook opens: both are inside the try.
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises several types for a damaged file
+        try:
+            sheet = book.worksheets[0]
+            return [
+                ["" if v is None else str(v) for v in row]
+                for row in sheet.iter_rows(values_only=True)
+            ]
+        finally:
+            book.close()
+    except Exception:  # openpyxl and the XML parser raise several types for a damaged file
         raise SheetError(["The file is not a readable .xlsx workbook"]) from None
-    sheet = book.worksheets[0]
-    rows = []
-    for row in sheet.iter_rows(values_only=True):
-        rows.append(["" if v is None else str(v) for v in row])
-    book.close()
-    return rows
+
+
+def _whole_number(text: str) -> int | None:
+    """'3', '3.0', ' 3 ' -> 3; None for anything else (fractions, 'inf', 'nan', words)."""
+    try:
+        number = float(text)
+        return int(number) if number == int(number) else None
+    except (ValueError, OverflowError):
+        return None
 
 
 def read_sheet(
@@ -70,22 +80,22 @@ def read_sheet(
         raw = _rows_from_xlsx(data)
     else:
         raise SheetError([f"{filename}: use a .csv or .xlsx file"])
-    raw = [r for r in raw if any(str(c).strip() for c in r)]
-    if not raw:
+    # (spreadsheet row number, cells) for the rows that hold anything
+    numbered = [(n, r) for n, r in enumerate(raw, start=1) if any(str(c).strip() for c in r)]
+    if not numbered:
         raise SheetError([f"{filename} is empty"])
-    header = [str(c).strip().lower() for c in raw[0]]
+    header = [str(c).strip().lower() for c in numbered[0][1]]
     if header[:2] != HEADERS[:2]:
         raise SheetError(["The first row should be the headings: item, score, rationale"])
     problems: list[str] = []
     seen: dict[int, int] = {}
     rows: list[SheetRow] = []
     known = set(item_numbers)
-    for line, row in enumerate(raw[1:], start=2):
+    for line, row in numbered[1:]:
         cells = [str(c).strip() for c in row] + ["", "", ""]
         item_text, score_text, rationale = cells[0], cells[1], cells[2]
-        try:
-            item = int(float(item_text))
-        except ValueError:
+        item = _whole_number(item_text)
+        if item is None:
             problems.append(f"Row {line}: item '{item_text}' is not an item number")
             continue
         if item not in known:
@@ -95,12 +105,8 @@ def read_sheet(
             problems.append(f"Row {line}: item {item} appears twice (first on row {seen[item]})")
             continue
         seen[item] = line
-        try:
-            number = float(score_text)
-            if number != int(number):
-                raise ValueError
-            score = int(number)
-        except ValueError:
+        score = _whole_number(score_text)
+        if score is None:
             problems.append(f"Row {line}: item {item} score '{score_text}' is not a whole number")
             continue
         if not low <= score <= high:

@@ -450,14 +450,22 @@ def sheet_import(request, pk: int):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["sheet"]
         numbers = [i.number for i in selectors.items_of(review)]
+        scale = review.scale
+        data = upload.read()
         try:
-            rows = read_sheet(upload.read(), upload.name, numbers)
-            n = services.import_scores(actor=request.user, review=review, rows=rows)
-        except SheetError as exc:
-            problems = exc.problems
+            rows = read_sheet(data, upload.name, numbers, scale.min_score, scale.max_score)
+            changed = services.import_scores(
+                actor=request.user, review=review, rows=rows, filename=upload.name, data=data
+            )
+        except (SheetError, services.ReviewError) as exc:
+            problems = getattr(exc, "problems", [str(exc)])
             form.add_error("sheet", "The sheet was not imported: see the problems listed.")
         else:
-            messages.success(request, f"{n} scores imported from {upload.name}.")
+            unchanged = len(rows) - changed
+            messages.success(
+                request,
+                f"{upload.name}: {changed} scores changed, {unchanged} already as in the sheet.",
+            )
             return redirect("fidelity:review", pk=review.pk)
     return render(
         request,

@@ -30,7 +30,7 @@ def test_export_then_import_round_trips(client, codebook, users, programme):
     assert "Partnerships,Organisational factors," in exported
     Theme.objects.all().delete()
     result = services.import_codebook(actor=users["evaluator"], programme=programme, text=exported)
-    assert result == {"created": len(codebook), "updated": 0}
+    assert result == {"created": len(codebook), "updated": 0, "unchanged": 0}
     again = Theme.objects.get(name="Partnerships")
     assert again.parent.name == "Organisational factors"
 
@@ -58,6 +58,7 @@ def test_import_updates_by_name_and_adds_new_sub_themes(client, codebook, users,
         ("name,parent,description,order\nA,,x,first\n", "row 2, column order: 'first'"),
         ("name,parent,description\nA,,x\na,,y\n", "row 3, column name: 'a' already appears"),
         ("name,parent,description\nA,B,x\nB,A,y\n", "form a loop"),
+        ("name,parent,description\nA,,x\nB\x00,,y\n", "line 3: the file could not be read"),
     ],
 )
 def test_bad_codebook_files_are_refused_with_row_and_column(users, programme, text, message):
@@ -106,3 +107,37 @@ def test_a_codebook_or_counts_file_with_an_enormous_cell_is_a_clear_problem():
         parse_codebook(text)
     with pytest.raises(CountsFileError, match="a cell is longer than"):
         parse_counts("site," + "y" * 1_500_000 + "\n")
+
+
+def test_importing_an_unchanged_export_changes_nothing_and_counts_nothing_as_updated(
+    client, codebook, users, programme
+):
+    from ipsworks.audit.models import AuditEvent
+
+    client.force_login(users["evaluator"])
+    exported = client.get(reverse("evaluation:codebook_export")).content.decode()
+    before = list(Theme.objects.values_list("id", "name", "parent_id", "description", "order"))
+    result = services.import_codebook(actor=users["evaluator"], programme=programme, text=exported)
+    assert result == {"created": 0, "updated": 0, "unchanged": len(codebook)}
+    after = list(Theme.objects.values_list("id", "name", "parent_id", "description", "order"))
+    assert after == before
+    event = AuditEvent.objects.filter(event="evaluation.codebook.import").latest("id")
+    assert event.summary.endswith(f"0 added, 0 updated, {len(codebook)} unchanged")
+
+
+def test_a_new_parent_alone_counts_as_an_update(codebook, users, programme):
+    import csv
+    import io
+
+    out = io.StringIO()
+    theme = codebook["Partnerships"]
+    csv.writer(out).writerows(
+        [
+            ["name", "parent", "description", "order"],
+            ["Partnerships", "Sustainability", theme.description, theme.order],
+        ]
+    )
+    text = out.getvalue()
+    result = services.import_codebook(actor=users["evaluator"], programme=programme, text=text)
+    assert result == {"created": 0, "updated": 1, "unchanged": 0}
+    assert Theme.objects.get(name="Partnerships").parent.name == "Sustainability"
