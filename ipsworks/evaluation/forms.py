@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 
 from ipsworks.accounts.models import Membership
 from ipsworks.accounts.roles import Role
+from ipsworks.core.concurrency import SeenMixin
 from ipsworks.core.forms import DateInput, NhsFormMixin, small_file
 
 from .models import EvaluationVisit, InterviewFormat, ParticipantRole, Theme
@@ -15,7 +16,7 @@ def evaluator_choices(programme):
     return get_user_model().objects.filter(pk__in=ids.values("user_id")).order_by("username")
 
 
-class VisitForm(NhsFormMixin, forms.Form):
+class VisitForm(SeenMixin, NhsFormMixin, forms.Form):
     site = forms.ModelChoiceField(queryset=None, help_text="The site visited.")
     number = forms.IntegerField(
         label="Visit number",
@@ -39,7 +40,7 @@ class VisitForm(NhsFormMixin, forms.Form):
         self.fields["evaluator"].queryset = evaluator_choices(programme)
 
 
-class InterviewForm(NhsFormMixin, forms.Form):
+class InterviewForm(SeenMixin, NhsFormMixin, forms.Form):
     format = forms.ChoiceField(choices=InterviewFormat.choices)
     participant_role = forms.ChoiceField(
         label="Participants' role",
@@ -56,7 +57,7 @@ class InterviewForm(NhsFormMixin, forms.Form):
     )
 
 
-class ThemeForm(NhsFormMixin, forms.Form):
+class ThemeForm(SeenMixin, NhsFormMixin, forms.Form):
     name = forms.CharField(max_length=120)
     parent = forms.ModelChoiceField(
         queryset=None,
@@ -97,7 +98,7 @@ class UploadForm(NhsFormMixin, forms.Form):
             ) from None
 
 
-class ExcerptForm(NhsFormMixin, forms.Form):
+class ExcerptForm(SeenMixin, NhsFormMixin, forms.Form):
     site = forms.ModelChoiceField(queryset=None)
     visit = forms.ModelChoiceField(
         queryset=None, required=False, help_text="The visit the quote was collected on."

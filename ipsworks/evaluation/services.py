@@ -9,6 +9,7 @@ from django.db import transaction
 
 from ipsworks.audit.models import AuditEvent
 from ipsworks.audit.services import record, snapshot
+from ipsworks.core.concurrency import check_seen
 from ipsworks.organisation.models import Programme, Site
 
 from .codebook import DEFAULT_CODEBOOK, CodebookFileError, parse_codebook
@@ -53,9 +54,18 @@ def create_visit(
 
 @transaction.atomic
 def update_visit(
-    *, actor, visit: EvaluationVisit, number: int, date: date, evaluator=None, notes: str = ""
+    *,
+    actor,
+    visit: EvaluationVisit,
+    number: int,
+    date: date,
+    evaluator=None,
+    notes: str = "",
+    seen: str | None = None,
 ) -> EvaluationVisit:
+    """`seen`: the visit's fingerprint when the form was opened (EditConflict if changed)."""
     _require_site(actor, visit.site)
+    check_seen(EvaluationVisit.objects.select_for_update().get(pk=visit.pk), seen)
     if EvaluationVisit.objects.filter(site=visit.site, number=number).exclude(pk=visit.pk).exists():
         raise ValidationError({"number": f"{visit.site.name} already has a visit {number}."})
     before = snapshot(visit)
@@ -115,8 +125,10 @@ def update_interview(
     participant_role: str,
     participants: int,
     notes: str = "",
+    seen: str | None = None,
 ) -> Interview:
     _require_site(actor, interview.visit.site)
+    check_seen(Interview.objects.select_for_update().get(pk=interview.pk), seen)
     before = snapshot(interview)
     interview.format, interview.participant_role = format, participant_role
     interview.participants, interview.notes = participants, notes
@@ -175,8 +187,11 @@ def save_theme(
     description: str = "",
     parent: Theme | None = None,
     order: int = 0,
+    seen: str | None = None,
 ) -> Theme:
     _require_programme(actor, programme)
+    if theme is not None:
+        check_seen(Theme.objects.select_for_update().get(pk=theme.pk), seen)
     if parent is not None and parent.programme_id != programme.pk:
         raise ValidationError({"parent": "The parent theme belongs to another programme."})
     clash = Theme.objects.filter(programme=programme, name__iexact=name.strip())
@@ -316,10 +331,12 @@ def save_excerpt(
     speaker_role: str,
     text: str,
     memo: str = "",
+    seen: str | None = None,
 ) -> Excerpt:
     _require_site(actor, site)
     if excerpt is not None:
         _require_site(actor, excerpt.site)
+        check_seen(Excerpt.objects.select_for_update().get(pk=excerpt.pk), seen)
     if visit is not None and visit.site_id != site.pk:
         raise ValidationError({"visit": "The visit must be one of this site's visits."})
     before = snapshot(excerpt) if excerpt is not None else None

@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from ipsworks.core.concurrency import EditConflict
 from ipsworks.core.spreadsheets import safe_row
 
 from . import selectors, services
@@ -95,27 +96,38 @@ def visit_list(request):
     )
 
 
+def _visit_initial(visit) -> dict:
+    if visit is None:
+        return {}
+    return {
+        "site": visit.site,
+        "number": visit.number,
+        "date": visit.date,
+        "evaluator": visit.evaluator,
+        "notes": visit.notes,
+    }
+
+
 def visit_form(request, pk: int | None = None):
     selectors.require_evaluation(request.user)
     visit = selectors.get_visit_or_404(request.user, pk) if pk else None
     programme = visit.site.programme if visit else selectors.current_programme(request.user)
-    initial = {}
-    if visit:
-        initial = {
-            "site": visit.site,
-            "number": visit.number,
-            "date": visit.date,
-            "evaluator": visit.evaluator,
-            "notes": visit.notes,
-        }
-    form = VisitForm(
-        request.POST or None,
-        initial=initial,
-        sites=selectors.evaluation_sites(request.user).filter(programme=programme),
-        programme=programme,
-    )
-    if visit:
-        form.fields["site"].disabled = True
+    sites = selectors.evaluation_sites(request.user).filter(programme=programme)
+
+    def make_form(data=None):
+        form = VisitForm(
+            data,
+            initial=_visit_initial(visit),
+            sites=sites,
+            programme=programme,
+            seen_record=visit,
+        )
+        if visit:
+            form.fields["site"].disabled = True
+        return form
+
+    form = make_form(request.POST or None)
+    conflict_entries = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -127,6 +139,7 @@ def visit_form(request, pk: int | None = None):
                     date=data["date"],
                     evaluator=data["evaluator"],
                     notes=data["notes"],
+                    seen=data["seen"],
                 )
             else:
                 visit = services.create_visit(
@@ -139,10 +152,19 @@ def visit_form(request, pk: int | None = None):
                 )
         except ValidationError as exc:
             _apply_errors(form, exc)
+        except EditConflict:
+            conflict_entries = form.entries()
+            visit.refresh_from_db()
+            form = make_form()
         else:
             messages.success(request, f"Saved {visit}.")
             return redirect("evaluation:visit_detail", pk=visit.pk)
-    return render(request, "evaluation/visit_form.html", {"form": form, "visit": visit})
+    return render(
+        request,
+        "evaluation/visit_form.html",
+        {"form": form, "visit": visit, "conflict_entries": conflict_entries},
+        status=409 if conflict_entries else 200,
+    )
 
 
 def visit_detail(request, pk: int):
@@ -150,7 +172,9 @@ def visit_detail(request, pk: int):
     form = InterviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_interview(actor=request.user, visit=visit, **form.cleaned_data)
+            data = dict(form.cleaned_data)
+            data.pop("seen")
+            services.add_interview(actor=request.user, visit=visit, **data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -169,22 +193,36 @@ def visit_detail(request, pk: int):
 
 def interview_edit(request, pk: int):
     interview = selectors.get_interview_or_404(request.user, pk)
-    initial = {
-        "format": interview.format,
-        "participant_role": interview.participant_role,
-        "participants": interview.participants,
-        "notes": interview.notes,
-    }
-    form = InterviewForm(request.POST or None, initial=initial)
+
+    def make_form(data=None):
+        initial = {
+            "format": interview.format,
+            "participant_role": interview.participant_role,
+            "participants": interview.participants,
+            "notes": interview.notes,
+        }
+        return InterviewForm(data, initial=initial, seen_record=interview)
+
+    form = make_form(request.POST or None)
+    conflict_entries = None
     if request.method == "POST" and form.is_valid():
         try:
             services.update_interview(actor=request.user, interview=interview, **form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
+        except EditConflict:
+            conflict_entries = form.entries()
+            interview.refresh_from_db()
+            form = make_form()
         else:
             messages.success(request, "Interview record saved.")
             return redirect("evaluation:visit_detail", pk=interview.visit_id)
-    return render(request, "evaluation/interview_form.html", {"form": form, "interview": interview})
+    return render(
+        request,
+        "evaluation/interview_form.html",
+        {"form": form, "interview": interview, "conflict_entries": conflict_entries},
+        status=409 if conflict_entries else 200,
+    )
 
 
 @require_POST
@@ -249,26 +287,46 @@ def theme_form(request, pk: int | None = None):
     selectors.require_evaluation(request.user)
     theme = selectors.get_theme_or_404(request.user, pk) if pk else None
     programme = theme.programme if theme else selectors.current_programme(request.user)
-    initial = {"order": 0}
-    if theme:
-        initial = {
-            "name": theme.name,
-            "parent": theme.parent,
-            "description": theme.description,
-            "order": theme.order,
-        }
-    form = ThemeForm(request.POST or None, initial=initial, programme=programme, theme=theme)
+
+    def make_form(data=None):
+        initial = {"order": 0}
+        if theme:
+            initial = {
+                "name": theme.name,
+                "parent": theme.parent,
+                "description": theme.description,
+                "order": theme.order,
+            }
+        return ThemeForm(data, initial=initial, programme=programme, theme=theme, seen_record=theme)
+
+    form = make_form(request.POST or None)
+    conflict_entries = None
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        seen = data.pop("seen")
         try:
             services.save_theme(
-                actor=request.user, programme=programme, theme=theme, **form.cleaned_data
+                actor=request.user,
+                programme=programme,
+                theme=theme,
+                seen=seen if theme else None,
+                **data,
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
+        except EditConflict:
+            conflict_entries = form.entries()
+            theme.refresh_from_db()
+            form = make_form()
         else:
             messages.success(request, f"Saved the theme {form.cleaned_data['name']}.")
             return redirect("evaluation:codebook")
-    return render(request, "evaluation/theme_form.html", {"form": form, "theme": theme})
+    return render(
+        request,
+        "evaluation/theme_form.html",
+        {"form": form, "theme": theme, "conflict_entries": conflict_entries},
+        status=409 if conflict_entries else 200,
+    )
 
 
 # --- excerpts ---------------------------------------------------------------------------------
@@ -308,31 +366,48 @@ def excerpt_form(request, pk: int | None = None):
     selectors.require_evaluation(request.user)
     excerpt = selectors.get_excerpt_or_404(request.user, pk) if pk else None
     programme = excerpt.site.programme if excerpt else selectors.current_programme(request.user)
-    initial = {}
-    if excerpt:
-        initial = {
-            "site": excerpt.site,
-            "visit": excerpt.visit,
-            "speaker_role": excerpt.speaker_role,
-            "text": excerpt.text,
-            "memo": excerpt.memo,
-        }
-    form = ExcerptForm(
-        request.POST or None,
-        initial=initial,
-        sites=selectors.evaluation_sites(request.user).filter(programme=programme),
-    )
+
+    def make_form(data=None):
+        initial = {}
+        if excerpt:
+            initial = {
+                "site": excerpt.site,
+                "visit": excerpt.visit,
+                "speaker_role": excerpt.speaker_role,
+                "text": excerpt.text,
+                "memo": excerpt.memo,
+            }
+        return ExcerptForm(
+            data,
+            initial=initial,
+            sites=selectors.evaluation_sites(request.user).filter(programme=programme),
+            seen_record=excerpt,
+        )
+
+    form = make_form(request.POST or None)
+    conflict_entries = None
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        seen = data.pop("seen")
         try:
-            excerpt = services.save_excerpt(
-                actor=request.user, excerpt=excerpt, **form.cleaned_data
+            saved = services.save_excerpt(
+                actor=request.user, excerpt=excerpt, seen=seen if excerpt else None, **data
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
+        except EditConflict:
+            conflict_entries = form.entries()
+            excerpt.refresh_from_db()
+            form = make_form()
         else:
             messages.success(request, "Excerpt saved. Now code it.")
-            return redirect("evaluation:excerpt_code", pk=excerpt.pk)
-    return render(request, "evaluation/excerpt_form.html", {"form": form, "excerpt": excerpt})
+            return redirect("evaluation:excerpt_code", pk=saved.pk)
+    return render(
+        request,
+        "evaluation/excerpt_form.html",
+        {"form": form, "excerpt": excerpt, "conflict_entries": conflict_entries},
+        status=409 if conflict_entries else 200,
+    )
 
 
 def excerpt_code(request, pk: int):

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from ipsworks.core.concurrency import SeenMixin
 from ipsworks.core.forms import DateInput, NhsFormMixin, small_file
 
 from .models import ActionStatus, PrepKind, ReviewKind
@@ -76,7 +77,7 @@ class PrepTaskForm(NhsFormMixin, forms.Form):
     )
 
 
-class FindingsForm(NhsFormMixin, forms.Form):
+class FindingsForm(SeenMixin, NhsFormMixin, forms.Form):
     strengths = forms.CharField(
         label="Strengths", widget=forms.Textarea(attrs={"rows": 5}), required=False
     )

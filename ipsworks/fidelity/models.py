@@ -86,6 +86,9 @@ class ReviewStatus(models.TextChoices):
 
 
 class Review(models.Model):
+    # What the findings form edits: scores, status and totals change with other actions.
+    SEEN_FIELDS = ("strengths", "recommendations")
+
     site = models.ForeignKey(
         "organisation.Site", on_delete=models.PROTECT, related_name="fidelity_reviews"
     )

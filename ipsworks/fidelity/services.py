@@ -14,6 +14,7 @@ from ipsworks.accounts.roles import Role
 from ipsworks.accounts.scoping import has_role
 from ipsworks.audit.models import AuditEvent
 from ipsworks.audit.services import record, snapshot
+from ipsworks.core.concurrency import check_seen
 
 from . import selectors
 from .models import (
@@ -411,9 +412,14 @@ def attach_evidence(*, actor, review: Review) -> int:
 
 
 @transaction.atomic
-def update_findings(*, actor, review: Review, strengths: str, recommendations: str) -> Review:
+def update_findings(
+    *, actor, review: Review, strengths: str, recommendations: str, seen: str | None = None
+) -> Review:
+    """`seen`: the findings' fingerprint when the form was opened (EditConflict if the other
+    reviewer saved findings since)."""
     _require_assigned(actor, review)
     _require_open(review)
+    check_seen(Review.objects.select_for_update().get(pk=review.pk), seen)
     before = snapshot(review, ["strengths", "recommendations"])
     review.strengths = strengths.strip()
     review.recommendations = recommendations.strip()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from ipsworks.accounts.models import Membership, User
 from ipsworks.accounts.roles import Role
 from ipsworks.accounts.scoping import get_site_or_404, has_role, visible_sites
+from ipsworks.core.concurrency import EditConflict
 
 from . import charts, selectors, services
 from .evidence import default_period
@@ -296,19 +297,31 @@ def results(request, pk: int, *, action_form=None, correction_form=None):
     review = selectors.get_review_or_404(request.user, pk)
     items = selectors.items_of(review)
     findings_posted = request.method == "POST" and action_form is None and correction_form is None
-    findings_form = FindingsForm(
-        request.POST if findings_posted else None,
-        initial={"strengths": review.strengths, "recommendations": review.recommendations},
-    )
+
+    def make_findings_form(data=None):
+        return FindingsForm(
+            data,
+            initial={"strengths": review.strengths, "recommendations": review.recommendations},
+            seen_record=review,
+        )
+
+    findings_form = make_findings_form(request.POST if findings_posted else None)
+    conflict_entries = None
     if findings_posted:
         if not selectors.is_assigned(request.user, review) or review.is_finalised:
             raise Http404("Not found")
         if findings_form.is_valid():
-            services.update_findings(
-                actor=request.user, review=review, **findings_form.cleaned_data
-            )
-            messages.success(request, "Strengths and recommendations saved.")
-            return redirect("fidelity:results", pk=review.pk)
+            try:
+                services.update_findings(
+                    actor=request.user, review=review, **findings_form.cleaned_data
+                )
+            except EditConflict:
+                conflict_entries = findings_form.entries()
+                review.refresh_from_db()
+                findings_form = make_findings_form()
+            else:
+                messages.success(request, "Strengths and recommendations saved.")
+                return redirect("fidelity:results", pk=review.pk)
     today = timezone.localdate()
     actions = [{"action": a, "overdue": a.is_overdue(today)} for a in selectors.actions_for(review)]
     return render(
@@ -326,7 +339,9 @@ def results(request, pk: int, *, action_form=None, correction_form=None):
             "status_choices": ActionStatusForm.base_fields["status"].choices,
             "assigned": selectors.is_assigned(request.user, review),
             "corrections": review.corrections.select_related("item", "corrected_by"),
+            "conflict_entries": conflict_entries,
         },
+        status=409 if conflict_entries else 200,
     )
 
 

@@ -1,5 +1,6 @@
 from django import forms
 
+from ipsworks.core.concurrency import SeenMixin
 from ipsworks.core.forms import DateInput, NhsFormMixin
 
 from .models import Post, SiteFunding, Stakeholder
@@ -13,7 +14,7 @@ def _checked_year(value, what: str):
     return value
 
 
-class PostForm(NhsFormMixin, forms.ModelForm):
+class PostForm(SeenMixin, NhsFormMixin, forms.ModelForm):
     class Meta:
         model = Post
         fields = [
@@ -52,14 +53,14 @@ class PostForm(NhsFormMixin, forms.ModelForm):
         return _checked_year(self.cleaned_data.get("end_date"), "an end date")
 
 
-class StatusForm(NhsFormMixin, forms.ModelForm):
+class StatusForm(SeenMixin, NhsFormMixin, forms.ModelForm):
     class Meta:
         model = SiteFunding
         fields = ["status", "at_risk", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
 
-class StakeholderForm(NhsFormMixin, forms.ModelForm):
+class StakeholderForm(SeenMixin, NhsFormMixin, forms.ModelForm):
     class Meta:
         model = Stakeholder
         fields = ["kind", "organisation", "contact_role", "engagement", "last_contact", "notes"]

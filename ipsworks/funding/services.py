@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from ipsworks.audit.services import record, snapshot
+from ipsworks.core.concurrency import check_seen
 from ipsworks.organisation.models import Site
 
 from .access import can_edit_site
@@ -60,10 +61,21 @@ def _create(*, actor, instance, data: dict[str, Any], fields: list[str], event: 
     return instance
 
 
-def _update(*, actor, instance, data: dict[str, Any], fields: list[str], event: str, what: str):
-    """Lock, check, validate, save and audit a change to a post or stakeholder."""
+def _update(
+    *,
+    actor,
+    instance,
+    data: dict[str, Any],
+    fields: list[str],
+    event: str,
+    what: str,
+    seen: str | None = None,
+):
+    """Lock, check, validate, save and audit a change to a post or stakeholder. `seen` is the
+    record's fingerprint when the editor opened it (EditConflict if it has changed since)."""
     instance = type(instance).objects.select_for_update().get(pk=instance.pk)
     _check(actor, instance.site)
+    check_seen(instance, seen)
     before = snapshot(instance)
     _apply(instance, data, fields)
     instance.save()
@@ -93,7 +105,7 @@ def create_post(*, actor, site: Site, data: dict[str, Any]) -> Post:
 
 
 @transaction.atomic
-def update_post(*, actor, post: Post, data: dict[str, Any]) -> Post:
+def update_post(*, actor, post: Post, data: dict[str, Any], seen: str | None = None) -> Post:
     return _update(
         actor=actor,
         instance=post,
@@ -101,15 +113,23 @@ def update_post(*, actor, post: Post, data: dict[str, Any]) -> Post:
         fields=POST_FIELDS,
         event="funding.post_changed",
         what="Post",
+        seen=seen,
     )
 
 
 @transaction.atomic
 def set_site_status(
-    *, actor, site: Site, status: str, at_risk: bool = False, notes: str = ""
+    *,
+    actor,
+    site: Site,
+    status: str,
+    at_risk: bool = False,
+    notes: str = "",
+    seen: str | None = None,
 ) -> SiteFunding:
     _check(actor, site)
     current = SiteFunding.objects.select_for_update().filter(site=site).first()
+    check_seen(current or SiteFunding(site=site), seen)
     before = snapshot(current, STATUS_FIELDS) if current else None
     current = current or SiteFunding(site=site)
     _apply(current, {"status": status, "at_risk": at_risk, "notes": notes}, STATUS_FIELDS)
@@ -140,7 +160,9 @@ def create_stakeholder(*, actor, site: Site, data: dict[str, Any]) -> Stakeholde
 
 
 @transaction.atomic
-def update_stakeholder(*, actor, stakeholder: Stakeholder, data: dict[str, Any]) -> Stakeholder:
+def update_stakeholder(
+    *, actor, stakeholder: Stakeholder, data: dict[str, Any], seen: str | None = None
+) -> Stakeholder:
     return _update(
         actor=actor,
         instance=stakeholder,
@@ -148,6 +170,7 @@ def update_stakeholder(*, actor, stakeholder: Stakeholder, data: dict[str, Any])
         fields=STAKEHOLDER_FIELDS,
         event="funding.stakeholder_changed",
         what="Stakeholder",
+        seen=seen,
     )
 
 

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from ipsworks.core.concurrency import EditConflict
 from ipsworks.organisation.models import Site
 
 from . import services
@@ -105,37 +106,61 @@ def _editable_site(request, slug: str):
     return site
 
 
-def _form_page(request, site, form, title, back):
+def _form_page(request, site, form, title, back, conflict_entries=None):
     return render(
         request,
         "funding/form.html",
-        {"site": site, "form": form, "title": title, "back": back},
+        {
+            "site": site,
+            "form": form,
+            "title": title,
+            "back": back,
+            "conflict_entries": conflict_entries,
+        },
+        status=409 if conflict_entries else 200,
     )
 
 
 def post_form(request, slug: str, pk: int | None = None):
     site = _editable_site(request, slug)
     post = get_object_or_404(Post, pk=pk, site=site) if pk else None
-    form = PostForm(request.POST or None, instance=post, site=site)
+    form = PostForm(request.POST or None, instance=post, site=site, seen_record=post)
+    title = f"Change post {post.pk}: {post}" if post else "Add a post"
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         if post:
-            services.update_post(actor=request.user, post=post, data=data)
+            try:
+                services.update_post(
+                    actor=request.user, post=post, data=data, seen=form.cleaned_data["seen"]
+                )
+            except EditConflict:
+                post.refresh_from_db()
+                fresh = PostForm(instance=post, site=site, seen_record=post)
+                return _form_page(request, site, fresh, title, "funding:site", form.entries())
             messages.success(request, "Post changed.")
         else:
             services.create_post(actor=request.user, site=site, data=data)
             messages.success(request, "Post added.")
         return redirect("funding:site", slug=site.slug)
-    title = f"Change post {post.pk}: {post}" if post else "Add a post"
     return _form_page(request, site, form, title, "funding:site")
 
 
 def status_form(request, slug: str):
     site = _editable_site(request, slug)
     current = status_for(site)
-    form = StatusForm(request.POST or None, instance=current if current.pk else None)
+    form = StatusForm(
+        request.POST or None, instance=current if current.pk else None, seen_record=current
+    )
     if request.method == "POST" and form.is_valid():
-        services.set_site_status(actor=request.user, site=site, **form.cleaned_data)
+        try:
+            services.set_site_status(actor=request.user, site=site, **form.cleaned_data)
+        except EditConflict:
+            site = Site.objects.get(pk=site.pk)  # not the cached status the form changed
+            current = status_for(site)
+            fresh = StatusForm(instance=current if current.pk else None, seen_record=current)
+            return _form_page(
+                request, site, fresh, "Status after the grant", "funding:site", form.entries()
+            )
         messages.success(request, "Status after the grant saved.")
         return redirect("funding:site", slug=site.slug)
     return _form_page(request, site, form, "Status after the grant", "funding:site")
@@ -144,15 +169,22 @@ def status_form(request, slug: str):
 def stakeholder_form(request, slug: str, pk: int | None = None):
     site = _editable_site(request, slug)
     item = get_object_or_404(Stakeholder, pk=pk, site=site) if pk else None
-    form = StakeholderForm(request.POST or None, instance=item, site=site)
+    form = StakeholderForm(request.POST or None, instance=item, site=site, seen_record=item)
+    title = f"Change the stakeholder {item}" if item else "Add a stakeholder"
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         if item:
-            services.update_stakeholder(actor=request.user, stakeholder=item, data=data)
+            try:
+                services.update_stakeholder(
+                    actor=request.user, stakeholder=item, data=data, seen=form.cleaned_data["seen"]
+                )
+            except EditConflict:
+                item.refresh_from_db()
+                fresh = StakeholderForm(instance=item, site=site, seen_record=item)
+                return _form_page(request, site, fresh, title, "funding:site", form.entries())
             messages.success(request, "Stakeholder changed.")
         else:
             services.create_stakeholder(actor=request.user, site=site, data=data)
             messages.success(request, "Stakeholder added.")
         return redirect("funding:site", slug=site.slug)
-    title = f"Change the stakeholder {item}" if item else "Add a stakeholder"
     return _form_page(request, site, form, title, "funding:site")

@@ -1,11 +1,12 @@
 from django import forms
 
+from ipsworks.core.concurrency import SeenMixin
 from ipsworks.core.forms import NhsFormMixin
 
 from .models import TargetSettings
 
 
-class TargetSettingsForm(NhsFormMixin, forms.ModelForm):
+class TargetSettingsForm(SeenMixin, NhsFormMixin, forms.ModelForm):
     class Meta:
         model = TargetSettings
         fields = [

@@ -10,6 +10,7 @@ from django.db import transaction
 from ipsworks.accounts.roles import Role
 from ipsworks.accounts.scoping import has_role, scope_for
 from ipsworks.audit.services import record, snapshot
+from ipsworks.core.concurrency import check_seen
 
 from .models import TargetSettings
 
@@ -24,9 +25,12 @@ EDITABLE = {
 
 
 @transaction.atomic
-def update_target_settings(*, actor, programme, values: dict[str, Any]) -> TargetSettings:
+def update_target_settings(
+    *, actor, programme, values: dict[str, Any], seen: str | None = None
+) -> TargetSettings:
     """Change how the programme's sites are judged against target (programme managers and
-    administrators of that programme only)."""
+    administrators of that programme only). `seen`: the settings' fingerprint when the form
+    was opened (EditConflict if someone changed them since)."""
     scope = scope_for(actor)
     if not has_role(actor, Role.PROGRAMME_MANAGER, Role.ADMINISTRATOR) or not (
         scope.is_superuser or programme.pk in scope.programme_ids
@@ -36,6 +40,7 @@ def update_target_settings(*, actor, programme, values: dict[str, Any]) -> Targe
     if unknown:
         raise ValueError(f"update_target_settings cannot change {sorted(unknown)}")
     settings, _ = TargetSettings.objects.select_for_update().get_or_create(programme=programme)
+    check_seen(settings, seen)
     before = snapshot(settings)
     for name, value in values.items():
         setattr(settings, name, value)

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from ipsworks.accounts.models import Membership
 from ipsworks.accounts.roles import Role
 from ipsworks.accounts.scoping import get_site_or_404, has_role
+from ipsworks.core.concurrency import EditConflict
 from ipsworks.core.dates import month_end, parse_month
 from ipsworks.organisation.models import Programme
 
@@ -198,13 +199,26 @@ def target_settings(request):
         raise Http404("Not found")
     programme = _programme(request)
     current = settings_for(programme)
-    form = TargetSettingsForm(request.POST or None, instance=current)
+    form = TargetSettingsForm(request.POST or None, instance=current, seen_record=current)
+    conflict_entries = None
     if request.method == "POST" and form.is_valid():
-        update_target_settings(
-            actor=request.user,
-            programme=programme,
-            values={name: form.cleaned_data[name] for name in form.Meta.fields},
-        )
-        messages.success(request, "Target settings saved.")
-        return redirect("outcomes:programme")
-    return render(request, "outcomes/settings.html", {"form": form, "programme": programme})
+        try:
+            update_target_settings(
+                actor=request.user,
+                programme=programme,
+                values={name: form.cleaned_data[name] for name in form.Meta.fields},
+                seen=form.cleaned_data["seen"],
+            )
+        except EditConflict:
+            conflict_entries = form.entries()
+            current = settings_for(programme)
+            form = TargetSettingsForm(instance=current, seen_record=current)
+        else:
+            messages.success(request, "Target settings saved.")
+            return redirect("outcomes:programme")
+    return render(
+        request,
+        "outcomes/settings.html",
+        {"form": form, "programme": programme, "conflict_entries": conflict_entries},
+        status=409 if conflict_entries else 200,
+    )
