@@ -26,8 +26,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser  # tokens of every programme: superusers only
+
     def has_change_permission(self, request, obj=None):
-        return obj is None  # the list (for the action), never the edit form
+        # The list (for the action), never the edit form; superusers only.
+        return obj is None and request.user.is_superuser
 
     def has_delete_permission(self, request, obj=None):
         return False

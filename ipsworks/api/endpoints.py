@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.contrib.auth.decorators import login_not_required
 from django.urls import reverse
 
 from ipsworks.accounts.scoping import get_site_or_404, visible_sites
@@ -26,7 +27,7 @@ from ipsworks.outcomes.selectors import (
     window_outcomes,
 )
 
-from .auth import BadRequest, api_view
+from .auth import BadRequest, api_view, error
 
 VERSION = 1
 
@@ -151,32 +152,41 @@ def site_outcomes(request, slug: str) -> dict:
     }
 
 
-def _period(request, sites) -> Period:
-    first, last = _window(request)
+def _period(first: date | None, last: date | None, sites) -> Period:
+    """The days the measures count: the chosen months, within the sites' implementation
+    periods and up to the latest figures (as the dashboards count them)."""
     as_of = default_as_of(sites)
-    if first is None and last is None:
-        if len(sites) == 1:
-            return default_period(sites[0], as_of)
-        start = min(s.start_date for s in sites)
-        return Period(start, max(start, as_of))
-    start = first or min(s.start_date for s in sites)
-    end = month_end(last) if last else as_of
+    if first is None and last is None and len(sites) == 1:
+        return default_period(sites[0], as_of)
+    earliest = min(s.start_date for s in sites)
+    latest = max(earliest, min(as_of, max(s.end_date - timedelta(days=1) for s in sites)))
+    start = max(first or earliest, earliest)
+    end = min(month_end(last) if last else latest, latest)
     if end < start:
-        raise BadRequest("The months chosen end before they start.")
+        raise BadRequest(
+            f"No figures in the months chosen: they are counted from {earliest:%Y-%m-%d} "
+            f"to {latest:%Y-%m-%d}."
+        )
     return Period(start, end)
+
+
+def _measures_body(request, scope: MetricScope, sites) -> dict:
+    first, last = _window(request)
+    period = _period(first, last, sites)
+    return {
+        "from": _month(first),
+        "to": _month(last),
+        "period_start": period.start,
+        "period_end": period.end,
+        "measures": _measures_json(scope, period),
+    }
 
 
 @api_view
 def site_measures(request, slug: str) -> dict:
     """Every measure for one site, each with its definition, numerator and denominator."""
     site = get_site_or_404(request.user, slug)
-    period = _period(request, [site])
-    return {
-        "site": _site_json(site),
-        "from": period.start,
-        "to": period.end,
-        "measures": _measures_json(MetricScope.for_site(site), period),
-    }
+    return {"site": _site_json(site), **_measures_body(request, MetricScope.for_site(site), [site])}
 
 
 @api_view
@@ -186,10 +196,13 @@ def programme_measures(request) -> dict:
     site_list = list(programme.sites.order_by("name"))
     if not site_list:
         raise BadRequest("This programme has no sites yet.")
-    period = _period(request, site_list)
     return {
         "programme": _programme_json(programme),
-        "from": period.start,
-        "to": period.end,
-        "measures": _measures_json(MetricScope.for_programme(programme), period),
+        **_measures_body(request, MetricScope.for_programme(programme), site_list),
     }
+
+
+@login_not_required
+def not_found(request, rest: str = ""):
+    """Any other address under /api/: a JSON 404, as the endpoints answer."""
+    return error(404, "Not found: the endpoints are listed at /api/v1/.")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from ipsworks.audit.services import record
+from ipsworks.core.busy import short_lock_wait
 
 from .models import PREFIX, ApiToken, hash_token
 
@@ -17,6 +20,8 @@ LIFETIMES_DAYS = (30, 90, 365)
 MAX_ACTIVE_TOKENS = 10
 # How stale "last used" may be before a request updates it (one write a minute at most).
 LAST_USED_STEP = timedelta(minutes=1)
+BUSY_WAIT_MS = 200  # how long the last-use note waits for SQLite's write lock
+log = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -31,6 +36,8 @@ def create_api_token(*, actor, user, name: str, days: int, raw: str | None = Non
         raise ValidationError({"name": "Enter what the token is for."})
     if days not in LIFETIMES_DAYS:
         raise ValidationError({"days": f"Choose {', '.join(map(str, LIFETIMES_DAYS))} days."})
+    # Lock the account's row so that two requests at once cannot both pass the limit.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     if ApiToken.objects.usable().filter(user=user).count() >= MAX_ACTIVE_TOKENS:
         raise ValidationError(
             {"name": f"You already have {MAX_ACTIVE_TOKENS} tokens. Revoke one you no longer use."}
@@ -80,8 +87,15 @@ def revoke_api_token(*, actor, token: ApiToken) -> ApiToken:
 
 
 def note_use(*, token: ApiToken) -> None:
-    """Record when a token was last used, at most once a minute (not audited: reads only)."""
+    """Record when a token was last used, at most once a minute (not audited: reads only).
+    When the database is busy (SQLite during a long return apply) the note is skipped after a
+    short wait, so a read never waits for, or fails on, this write."""
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_STEP:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        try:
+            with short_lock_wait(BUSY_WAIT_MS):
+                ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        except OperationalError:
+            log.info("API token last-use note skipped: the database is busy")
+            return
         token.last_used_at = now

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import endpoints
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("v1/measures/", endpoints.programme_measures, name="measures"),
     path("v1/sites/<slug:slug>/outcomes/", endpoints.site_outcomes, name="site_outcomes"),
     path("v1/sites/<slug:slug>/measures/", endpoints.site_measures, name="site_measures"),
+    re_path(r"^(?P<rest>.*)$", endpoints.not_found),
 ]

@@ -11,12 +11,33 @@ so this is rarely seen there.
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 
-from django.db import OperationalError
+from django.db import OperationalError, connections
+from django.http import JsonResponse
 from django.shortcuts import render
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 30
+
+
+@contextmanager
+def short_lock_wait(wait_ms: int, alias: str = "default"):
+    """On SQLite, wait at most `wait_ms` for the write lock inside this block (for writes
+    that may be skipped when the database is busy). Elsewhere, nothing changes."""
+    connection = connections[alias]
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    connection.ensure_connection()
+    usual = int(connection.settings_dict.get("OPTIONS", {}).get("timeout", 5) * 1000)
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {usual}")
 
 
 def is_busy_error(exc: BaseException) -> bool:
@@ -34,6 +55,12 @@ class BusyDatabaseMiddleware:
         if not is_busy_error(exception):
             return None
         log.warning("Database busy: %s %s", request.method, request.path)
-        response = render(request, "503.html", status=503)
+        if request.path.startswith("/api/"):
+            response = JsonResponse(
+                {"error": "The database is busy. Nothing was changed: try again shortly."},
+                status=503,
+            )
+        else:
+            response = render(request, "503.html", status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

@@ -14,33 +14,17 @@ from __future__ import annotations
 
 import logging
 import time
-from contextlib import contextmanager
 
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware
-from django.db import OperationalError, connections
+from django.db import OperationalError
+
+from .busy import short_lock_wait
 
 log = logging.getLogger(__name__)
 REFRESH_EVERY = 60  # seconds
 REFRESHED_KEY = "_ipsworks_refreshed"
 BUSY_WAIT_MS = 1000  # how long a refresh-only save waits for SQLite's write lock
-
-
-@contextmanager
-def _short_lock_wait(alias: str = "default"):
-    connection = connections[alias]
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
-        yield
-        return
-    connection.ensure_connection()
-    usual = int(connection.settings_dict.get("OPTIONS", {}).get("timeout", 5) * 1000)
-    with connection.cursor() as cursor:
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_WAIT_MS}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA busy_timeout = {usual}")
 
 
 class SlidingSessionMiddleware(SessionMiddleware):
@@ -57,7 +41,7 @@ class SlidingSessionMiddleware(SessionMiddleware):
                 return super().process_response(request, response)
             session[REFRESHED_KEY] = now  # marks the session modified: it will be saved
             try:
-                with _short_lock_wait():
+                with short_lock_wait(BUSY_WAIT_MS):
                     return super().process_response(request, response)
             except (OperationalError, SessionInterrupted):
                 # The database is busy (a long apply on SQLite; Django reports the failed

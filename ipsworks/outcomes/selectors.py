@@ -507,8 +507,11 @@ def viewable_programme(user, wanted: str | None = None) -> Programme:
         raise Http404("Not found")
     programmes = Programme.objects.order_by("name")
     if not scope.is_superuser:
-        programmes = programmes.filter(id__in=scope.programme_ids)
-    if wanted and wanted.isdigit():
+        # Only programmes where the user holds a programme-wide role: a site role elsewhere
+        # (a specialist in another programme, say) opens that site, not its programme.
+        wide = Membership.objects.active().filter(user=user, role__in=PROGRAMME_ROLES)
+        programmes = programmes.filter(id__in=wide.values("programme_id"))
+    if wanted and wanted.isascii() and wanted.isdigit():
         programmes = programmes.filter(pk=int(wanted))
     programme = programmes.first()
     if programme is None:

@@ -128,3 +128,83 @@ def test_responses_are_not_cached_and_vary_by_token(api, users):
     response = api(users["programme_manager"], "/api/v1/sites/")
     assert "no-store" in response["Cache-Control"]
     assert "Authorization" in response["Vary"]
+
+
+def test_a_site_role_in_another_programme_does_not_open_that_programme(api, users, make_user):
+    from ipsworks.accounts.models import Membership
+    from ipsworks.organisation.models import Programme, Site
+
+    other = Programme.objects.create(name="Elsewhere")
+    omega = Site.objects.create(
+        programme=other, name="Omega", slug="omega", start_date=date(2016, 1, 1)
+    )
+    Site.objects.create(
+        programme=other, name="Omicron", slug="omicron", start_date=date(2016, 1, 1)
+    )
+    commissioner = users["commissioner"]  # programme-wide in the test programme only
+    Membership.objects.create(user=commissioner, role="specialist", programme=other, site=omega)
+    for path in ("/api/v1/outcomes/", "/api/v1/measures/"):
+        response = api(commissioner, path, programme=str(other.pk))
+        assert response.status_code == 404, path
+    assert api(commissioner, "/api/v1/sites/omega/outcomes/").status_code == 200
+    assert api(commissioner, "/api/v1/sites/omicron/outcomes/").status_code == 404
+
+
+@pytest.mark.parametrize("value", ["\u00b2", "\u0661", "9" * 30, "abc", "-1"])
+def test_odd_programme_parameters_never_give_a_server_error(api, users, client, value):
+    response = api(users["programme_manager"], "/api/v1/outcomes/", programme=value)
+    assert response.status_code in (200, 404)
+    client.force_login(users["programme_manager"])
+    assert client.get("/outcomes/", {"programme": value}).status_code in (200, 404)
+
+
+@pytest.mark.parametrize("path", ["/api/v2/", "/api/v1/sites/%C3%A9t%C3%A9/outcomes/", "/api/x"])
+def test_unknown_api_addresses_get_a_json_404(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.json()["error"].startswith("Not found")
+
+
+BUSY_SCRIPT = """
+import sqlite3
+from datetime import timedelta
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from ipsworks.accounts.models import Membership, User
+from ipsworks.api.models import ApiToken
+from ipsworks.api.services import create_api_token
+from ipsworks.organisation.models import Programme
+
+call_command("migrate", verbosity=0)
+user = User.objects.create_user(username="comm", password="a-long-test-password")
+programme = Programme.objects.create(name="P")
+Membership.objects.create(user=user, role="commissioner", programme=programme)
+secret = create_api_token(actor=user, user=user, name="x", days=30)[1]
+ApiToken.objects.update(last_used_at=None)  # due for a last-use note
+connection.close()
+other = sqlite3.connect(connection.settings_dict["NAME"], timeout=0.1)
+other.execute("BEGIN IMMEDIATE")  # what a long return apply holds
+response = Client().get("/api/v1/sites/", HTTP_AUTHORIZATION=f"Bearer {secret}")
+print(response.status_code, response["Content-Type"])
+other.rollback()
+"""
+
+
+def test_a_read_succeeds_while_sqlite_is_busy_with_a_long_write(run_on_sqlite_file):
+    out = run_on_sqlite_file(BUSY_SCRIPT)
+    assert out.split()[-2:] == ["200", "application/json"], out
+
+
+def test_a_staff_account_without_superuser_rights_cannot_list_tokens(client, users, token_for):
+    pm = users["programme_manager"]
+    token_for(pm, name="private script")
+    staff = users["commissioner"]
+    staff.is_staff = True
+    staff.save()
+    client.force_login(staff)
+    response = client.get("/admin/api/apitoken/")
+    assert response.status_code == 403
+    assert "private script" not in response.content.decode()

@@ -63,7 +63,8 @@ def test_site_measures_are_the_metric_definitions_results(api, users, data, site
     body = api(
         users["implementation_manager"], "/api/v1/sites/alpha/measures/", to="2015-06"
     ).json()
-    assert (body["from"], body["to"]) == ("2015-01-28", "2015-06-30")
+    assert (body["from"], body["to"]) == (None, "2015-06")
+    assert (body["period_start"], body["period_end"]) == ("2015-01-28", "2015-06-30")
     measures = {m["key"]: m for m in body["measures"]}
     assert measures["referrals"]["value"] == 9
     assert measures["job_start_rate"]["numerator"] == 3
@@ -106,3 +107,22 @@ def test_bad_months_get_a_400_that_says_what_is_wrong(api, users, data, params, 
         response = api(users["programme_manager"], path, **params)
         assert response.status_code == 400, path
         assert response.json()["error"].startswith(message)
+
+
+def test_measures_count_only_days_with_figures_as_the_dashboard_does(api, users, data):
+    # Alpha's implementation period runs from 28 January 2015 to 27 July 2016.
+    im = users["implementation_manager"]
+    late = api(im, "/api/v1/sites/alpha/measures/", to="2017-12").json()
+    default = api(im, "/api/v1/sites/alpha/measures/").json()
+    assert (late["period_start"], late["period_end"]) == ("2015-01-28", "2016-07-27")
+    assert late["measures"] == default["measures"]
+    early = api(im, "/api/v1/sites/alpha/measures/", **{"from": "2014-01"}).json()
+    assert early["period_start"] == "2015-01-28"
+
+
+@pytest.mark.parametrize("params", [{"from": "2200-12"}, {"to": "1900-01"}])
+def test_a_window_with_no_figures_says_when_figures_exist(api, users, data, params):
+    for path in ("/api/v1/measures/", "/api/v1/sites/alpha/measures/"):
+        response = api(users["programme_manager"], path, **params)
+        assert response.status_code == 400
+        assert response.json()["error"].startswith("No figures in the months chosen")
