@@ -92,6 +92,10 @@ def test_demo_command_loads_and_exits_with_no_serve(tmp_path):
     others = next(line for line in result.stdout.splitlines() if line.startswith("Other demo"))
     for account in ["reviewer2", "evaluator2", "bradford.es5", "bedfordshire-luton.es7"]:
         assert account in others
+    assert (
+        'curl -H "Authorization: Bearer ipw_demo-programme-manager" '
+        "http://127.0.0.1:8000/api/v1/outcomes/"
+    ) in result.stdout
     assert (tmp_path / "ipsworks.sqlite3").exists()
     assert (tmp_path / "ipsworks.sqlite3.demo").exists()  # the demo may replace it next time
 

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
+from ipsworks.api.demo import DEMO_TOKEN
 from ipsworks.demo.context import DEMO_PASSWORD
 from ipsworks.demo.loader import DEFAULT_SEED, load_demo
 from ipsworks.demo.organisation import PROGRAMME_ACCOUNTS, SITES
@@ -57,6 +58,10 @@ class Command(BaseCommand):
         others = sorted(set(ctx.users) - listed)
         if others:
             self.stdout.write("Other demo accounts: " + ", ".join(others))
+        self.stdout.write(
+            f"API token (acts as programme.manager): {DEMO_TOKEN}, for example: curl -H "
+            f'"Authorization: Bearer {DEMO_TOKEN}" {url}api/v1/outcomes/'
+        )
         if no_serve:
             return
         self.stdout.write("")
