@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 from django import forms
 from django.core.serializers.json import DjangoJSONEncoder
@@ -47,12 +48,23 @@ def fingerprint(instance: models.Model | None) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def check_seen(instance: models.Model | None, seen: str | None) -> None:
+def check_seen(
+    instance: models.Model | None, seen: str | None, wanted: dict[str, Any] | None = None
+) -> None:
     """Raise EditConflict unless `seen` is the record's fingerprint now. Call it with the row
     locked (select_for_update) in the saving transaction. `seen` None skips the check (a
-    command or a test that read the record in the same breath)."""
-    if seen is not None and seen != fingerprint(instance):
-        raise EditConflict(instance)
+    command or a test that read the record in the same breath). `wanted` (field -> value
+    about to be saved): a record that already holds exactly those values is no clash: the
+    same save sent twice (a double click, a resent form) goes through as a no-op change."""
+    if seen is None or seen == fingerprint(instance):
+        return
+    if (
+        instance is not None
+        and wanted
+        and all(getattr(instance, name) == value for name, value in wanted.items())
+    ):
+        return
+    raise EditConflict(instance)
 
 
 class SeenMixin(forms.Form):

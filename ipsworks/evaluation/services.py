@@ -65,7 +65,11 @@ def update_visit(
 ) -> EvaluationVisit:
     """`seen`: the visit's fingerprint when the form was opened (EditConflict if changed)."""
     _require_site(actor, visit.site)
-    check_seen(EvaluationVisit.objects.select_for_update().get(pk=visit.pk), seen)
+    check_seen(
+        EvaluationVisit.objects.select_for_update().get(pk=visit.pk),
+        seen,
+        {"number": number, "date": date, "evaluator": evaluator, "notes": notes},
+    )
     if EvaluationVisit.objects.filter(site=visit.site, number=number).exclude(pk=visit.pk).exists():
         raise ValidationError({"number": f"{visit.site.name} already has a visit {number}."})
     before = snapshot(visit)
@@ -128,7 +132,16 @@ def update_interview(
     seen: str | None = None,
 ) -> Interview:
     _require_site(actor, interview.visit.site)
-    check_seen(Interview.objects.select_for_update().get(pk=interview.pk), seen)
+    check_seen(
+        Interview.objects.select_for_update().get(pk=interview.pk),
+        seen,
+        {
+            "format": format,
+            "participant_role": participant_role,
+            "participants": participants,
+            "notes": notes,
+        },
+    )
     before = snapshot(interview)
     interview.format, interview.participant_role = format, participant_role
     interview.participants, interview.notes = participants, notes
@@ -191,7 +204,11 @@ def save_theme(
 ) -> Theme:
     _require_programme(actor, programme)
     if theme is not None:
-        check_seen(Theme.objects.select_for_update().get(pk=theme.pk), seen)
+        check_seen(
+            Theme.objects.select_for_update().get(pk=theme.pk),
+            seen,
+            {"name": name.strip(), "description": description, "parent": parent, "order": order},
+        )
     if parent is not None and parent.programme_id != programme.pk:
         raise ValidationError({"parent": "The parent theme belongs to another programme."})
     clash = Theme.objects.filter(programme=programme, name__iexact=name.strip())
@@ -336,7 +353,17 @@ def save_excerpt(
     _require_site(actor, site)
     if excerpt is not None:
         _require_site(actor, excerpt.site)
-        check_seen(Excerpt.objects.select_for_update().get(pk=excerpt.pk), seen)
+        check_seen(
+            Excerpt.objects.select_for_update().get(pk=excerpt.pk),
+            seen,
+            {
+                "site": site,
+                "visit": visit,
+                "speaker_role": speaker_role,
+                "text": text.strip(),
+                "memo": memo,
+            },
+        )
     if visit is not None and visit.site_id != site.pk:
         raise ValidationError({"visit": "The visit must be one of this site's visits."})
     before = snapshot(excerpt) if excerpt is not None else None

@@ -419,7 +419,11 @@ def update_findings(
     reviewer saved findings since)."""
     _require_assigned(actor, review)
     _require_open(review)
-    check_seen(Review.objects.select_for_update().get(pk=review.pk), seen)
+    check_seen(
+        Review.objects.select_for_update().get(pk=review.pk),
+        seen,
+        {"strengths": strengths.strip(), "recommendations": recommendations.strip()},
+    )
     before = snapshot(review, ["strengths", "recommendations"])
     review.strengths = strengths.strip()
     review.recommendations = recommendations.strip()

@@ -75,7 +75,7 @@ def _update(
     record's fingerprint when the editor opened it (EditConflict if it has changed since)."""
     instance = type(instance).objects.select_for_update().get(pk=instance.pk)
     _check(actor, instance.site)
-    check_seen(instance, seen)
+    check_seen(instance, seen, data)
     before = snapshot(instance)
     _apply(instance, data, fields)
     instance.save()
@@ -129,7 +129,8 @@ def set_site_status(
 ) -> SiteFunding:
     _check(actor, site)
     current = SiteFunding.objects.select_for_update().filter(site=site).first()
-    check_seen(current or SiteFunding(site=site), seen)
+    wanted = {"status": status, "at_risk": at_risk, "notes": notes}
+    check_seen(current or SiteFunding(site=site), seen, wanted)
     before = snapshot(current, STATUS_FIELDS) if current else None
     current = current or SiteFunding(site=site)
     _apply(current, {"status": status, "at_risk": at_risk, "notes": notes}, STATUS_FIELDS)

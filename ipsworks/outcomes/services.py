@@ -40,7 +40,7 @@ def update_target_settings(
     if unknown:
         raise ValueError(f"update_target_settings cannot change {sorted(unknown)}")
     settings, _ = TargetSettings.objects.select_for_update().get_or_create(programme=programme)
-    check_seen(settings, seen)
+    check_seen(settings, seen, values)
     before = snapshot(settings)
     for name, value in values.items():
         setattr(settings, name, value)

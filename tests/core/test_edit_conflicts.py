@@ -204,6 +204,7 @@ def test_a_save_made_after_someone_else_s_is_refused_and_what_was_typed_is_shown
     assert case.stored(demo) == case.theirs_value  # theirs kept
     page = refused.content.decode()
     assert "Someone else changed this record" in page
+    assert "<title>Error: " in page and 'role="alert"' in page
     shown = refused.context["form"][case.field].value()
     assert str(shown) == str(case.theirs_value)  # the form now shows the record as it is
     entries = dict(refused.context["conflict_entries"])
@@ -222,6 +223,17 @@ def test_an_edit_with_no_one_else_s_change_in_between_saves(client, demo, name):
     url = case.url(demo)
     data = form_data(client.get(url).context["form"]) | {case.field: case.mine}
     assert client.post(url, data).status_code == 302
+    assert str(case.stored(demo)) == case.mine
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_the_same_save_sent_twice_is_not_taken_for_someone_else_s(client, demo, name):
+    case = CASES[name]
+    client.force_login(demo.users[case.username])
+    url = case.url(demo)
+    data = form_data(client.get(url).context["form"]) | {case.field: case.mine}
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302  # a double click or a resent form
     assert str(case.stored(demo)) == case.mine
 
 
