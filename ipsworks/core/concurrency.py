@@ -48,6 +48,14 @@ def fingerprint(instance: models.Model | None) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+def values_fingerprint(*values: Any) -> str:
+    """A short digest of a few values as a page showed them (one row of a page that saves many
+    rows at once, such as a review's scores): the row is written only if the person changed
+    it, and refused if someone else changed it since the page was shown."""
+    text = json.dumps(values, cls=DjangoJSONEncoder)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def check_seen(
     instance: models.Model | None, seen: str | None, wanted: dict[str, Any] | None = None
 ) -> None:

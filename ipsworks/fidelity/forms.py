@@ -87,6 +87,8 @@ class FindingsForm(SeenMixin, NhsFormMixin, forms.Form):
 
 
 class CorrectionForm(NhsFormMixin, forms.Form):
+    # The agreed scores as the page showed them (selectors.agreed_fingerprint).
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     item = forms.TypedChoiceField(label="Item", coerce=int)
     new_score = forms.TypedChoiceField(
         label="Corrected score", coerce=int, choices=[(n, n) for n in range(1, 6)]

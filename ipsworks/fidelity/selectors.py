@@ -263,3 +263,12 @@ def review_totals(review: Review):
         ).select_related("item")
     }
     return compute_totals(scores, review.scale.sections, review.scale.bands, review.scale.max_score)
+
+
+def agreed_fingerprint(review: Review) -> str:
+    """The review's agreed scores as they stand (a correction made from a page showing
+    other scores is refused: someone corrected the review in between)."""
+    from ipsworks.core.concurrency import values_fingerprint
+
+    pairs = ItemResult.objects.filter(review=review).order_by("item__number")
+    return values_fingerprint(*pairs.values_list("item__number", "agreed_score"))

@@ -486,9 +486,17 @@ def finalise_review(*, actor, review: Review) -> Review:
 
 @transaction.atomic
 def correct_score(
-    *, actor, review: Review, item_number: int, new_score: int, reason: str
+    *,
+    actor,
+    review: Review,
+    item_number: int,
+    new_score: int,
+    reason: str,
+    seen: str | None = None,
 ) -> Correction:
-    """Change an agreed score on a finalised review: needs a reason; audited; totals redone."""
+    """Change an agreed score on a finalised review: needs a reason; audited; totals redone.
+    `seen`: the agreed scores as the corrector's page showed them
+    (selectors.agreed_fingerprint); refused if someone corrected the review since."""
     if not (
         selectors.is_assigned(actor, review) or selectors._programme_manager_of(actor, review.site)
     ):
@@ -499,6 +507,13 @@ def correct_score(
         raise ReviewError("Give the reason for the correction.")
     _check_score(new_score, review)
     item = _item(review, item_number)
+    Review.objects.select_for_update().filter(pk=review.pk).first()  # one correction at a time
+    if seen and seen != selectors.agreed_fingerprint(review):
+        raise ReviewError(
+            "Someone else corrected this review after you opened the page, so nothing was "
+            "changed. The agreed scores shown now are the current ones: check them and record "
+            "the correction again if it is still needed."
+        )
     result = ItemResult.objects.get(review=review, item=item)
     if result.agreed_score == new_score:
         raise ReviewError(f"Item {item.number} is already {new_score}.")

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from ipsworks.accounts.models import Membership, User
 from ipsworks.accounts.roles import Role
 from ipsworks.accounts.scoping import get_site_or_404, has_role, visible_sites
-from ipsworks.core.concurrency import EditConflict
+from ipsworks.core.concurrency import EditConflict, values_fingerprint
 
 from . import charts, selectors, services
 from .evidence import default_period
@@ -140,8 +140,12 @@ def prep_add(request, pk: int):
 def prep_toggle(request, pk: int, task_id: int):
     review = selectors.get_review_or_404(request.user, pk)
     task = get_object_or_404(PrepTask, pk=task_id, review=review)
+    # The button says what it does ("Mark done" sends done=1): pressing it on a page opened
+    # before someone else's change repeats their change instead of undoing it.
+    wanted = request.POST.get("done")
+    done = (wanted == "1") if wanted in ("0", "1") else not task.done
     try:
-        services.set_prep_done(actor=request.user, task=task, done=not task.done)
+        services.set_prep_done(actor=request.user, task=task, done=done)
     except (services.ReviewError, PermissionDenied) as exc:
         _fail(request, exc)
     return redirect("fidelity:review", pk=review.pk)
@@ -163,15 +167,20 @@ def score(request, pk: int):
         saved = 0
         for item in items:
             raw = request.POST.get(f"score-{item.number}", "").strip()
-            rationale = request.POST.get(f"rationale-{item.number}", "").strip()
+            rationale = _text(request.POST.get(f"rationale-{item.number}", ""))
             if not raw:
                 continue
             try:
+                value = _whole_number(raw)
+                current = mine.get(item.pk)
+                now = (current.score, current.rationale) if current else (None, "")
+                if _unchanged_or_clash(request, item.number, (value, rationale), now):
+                    continue
                 services.record_score(
                     actor=request.user,
                     review=review,
                     item_number=item.number,
-                    score=_whole_number(raw),
+                    score=value,
                     rationale=rationale,
                 )
                 saved += 1
@@ -206,11 +215,41 @@ def score(request, pk: int):
                 "chosen": chosen,
                 "rationale": rationale,
                 "error": item_errors.get(item.number, ""),
+                # The item as stored now: a later save writes it only if it was changed here.
+                "shown": values_fingerprint(
+                    saved_score.score if saved_score else None,
+                    saved_score.rationale if saved_score else "",
+                ),
             }
         )
     return render(
         request, "fidelity/score.html", {"review": review, "rows": rows, "errors": errors}
     )
+
+
+def _text(value: str) -> str:
+    """Typed text as stored: browsers send a textarea's line breaks as CR LF."""
+    return value.replace("\r\n", "\n").strip()
+
+
+def _unchanged_or_clash(request, number: int, typed: tuple, now: tuple, who="your") -> bool:
+    """For one row of a page that saves every row at once: True when the person left the row
+    as the page showed it (nothing to write, whatever is stored now). Raises ReviewError when
+    they changed it and someone else changed it too since the page was shown. Pages without
+    the row's fingerprint (`shown-N`) fall back to comparing with what is stored."""
+    shown = request.POST.get(f"shown-{number}")
+    if shown is None:
+        return False
+    if values_fingerprint(*typed) == shown:
+        return True
+    if values_fingerprint(*now) != shown and typed != now:
+        whose = "the other reviewer" if who == "the other" else "you, on another page,"
+        stored = "nothing" if now[0] is None else str(now[0])
+        raise services.ReviewError(
+            f"{whose} changed this item since this page was opened (it is now {stored}): "
+            "check it and save again if your entry should stand."
+        )
+    return False
 
 
 def consensus(request, pk: int):
@@ -223,12 +262,15 @@ def consensus(request, pk: int):
         for row in selectors.consensus_rows(review):
             number = row["item"].number
             raw = request.POST.get(f"agreed-{number}", "").strip()
-            reason = request.POST.get(f"reason-{number}", "").strip()
+            reason = _text(request.POST.get(f"reason-{number}", ""))
             if not raw:
                 continue
             try:
                 agreed = _whole_number(raw)
-            except ValueError as exc:
+                now = (row["agreed"], row["result"].reason if row["result"] else "")
+                if _unchanged_or_clash(request, number, (agreed, reason), now, who="the other"):
+                    continue
+            except (ValueError, services.ReviewError) as exc:
                 errors.append({"id": f"agreed-{number}", "text": f"Item {number}: {exc}"})
                 continue
             if row["agreed"] == agreed and (row["result"].reason or "") == reason:
@@ -247,12 +289,16 @@ def consensus(request, pk: int):
             messages.success(request, "Agreed scores saved.")
             return redirect("fidelity:consensus", pk=review.pk)
     rows = selectors.consensus_rows(review)
-    posted = request.POST if errors else {}
     for row in rows:
         n = row["item"].number
+        row["error"] = next((e["text"] for e in errors if e["id"] == f"agreed-{n}"), "")
+        # What was typed comes back only where it was not saved; elsewhere, what is stored.
+        posted = request.POST if row["error"] else {}
         row["posted_agreed"] = posted.get(f"agreed-{n}", "")
         row["posted_reason"] = posted.get(f"reason-{n}", "")
-        row["error"] = next((e["text"] for e in errors if e["id"] == f"agreed-{n}"), "")
+        row["shown"] = values_fingerprint(
+            row["agreed"], row["result"].reason if row["result"] else ""
+        )
     return render(
         request,
         "fidelity/consensus.html",
@@ -333,7 +379,8 @@ def results(request, pk: int, *, action_form=None, correction_form=None):
             "rows": selectors.consensus_rows(review),
             "findings_form": findings_form,
             "action_form": action_form or ActionForm(items=items),
-            "correction_form": correction_form or CorrectionForm(items=items),
+            "correction_form": correction_form
+            or CorrectionForm(items=items, initial={"seen": selectors.agreed_fingerprint(review)}),
             "actions": actions,
             "overdue": sum(1 for a in actions if a["overdue"]),
             "status_choices": ActionStatusForm.base_fields["status"].choices,
@@ -348,7 +395,8 @@ def results(request, pk: int, *, action_form=None, correction_form=None):
 @require_POST
 def correct(request, pk: int):
     review = selectors.get_review_or_404(request.user, pk)
-    form = CorrectionForm(request.POST, items=selectors.items_of(review))
+    items = selectors.items_of(review)
+    form = CorrectionForm(request.POST, items=items)
     if form.is_valid():
         try:
             services.correct_score(
@@ -357,8 +405,14 @@ def correct(request, pk: int):
                 item_number=form.cleaned_data["item"],
                 new_score=form.cleaned_data["new_score"],
                 reason=form.cleaned_data["reason"],
+                seen=form.cleaned_data["seen"] or None,
             )
         except (services.ReviewError, PermissionDenied) as exc:
+            # Shown again with the scores as they now are: saving again means "still needed".
+            data = request.POST.copy()
+            data["seen"] = selectors.agreed_fingerprint(review)
+            form = CorrectionForm(data, items=items)
+            form.is_valid()
             form.add_error(None, str(exc))
         else:
             messages.success(request, "Correction recorded.")
@@ -393,7 +447,15 @@ def action_status(request, pk: int, action_id: int):
     review = selectors.get_review_or_404(request.user, pk)
     action = get_object_or_404(ActionItem, pk=action_id, review=review)
     form = ActionStatusForm(request.POST)
-    if form.is_valid():
+    shown = request.POST.get("shown_status")
+    if form.is_valid() and shown is not None and shown != action.status:
+        # Someone changed it after this page was shown: say so rather than undo their change.
+        messages.error(
+            request,
+            f"Nothing changed: someone else set this action to “{action.get_status_display()}” "
+            "after you opened the page. Check it and update it again if needed.",
+        )
+    elif form.is_valid():
         services.set_action_status(
             actor=request.user, action=action, status=form.cleaned_data["status"]
         )
