@@ -8,7 +8,9 @@ then renders the caseload pages for several roles and prints the SQL query count
 (best of 3) of each.
 """
 
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -17,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 scratch = tempfile.mkdtemp(prefix="ipsworks-bench-")
+atexit.register(shutil.rmtree, scratch, True)  # the scratch database goes when the run ends
 os.environ.setdefault("IPSWORKS_ENV", "development")
 os.environ.setdefault("IPSWORKS_DATA_DIR", scratch)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipsworks.settings")

@@ -28,6 +28,7 @@ raw read's.
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -40,9 +41,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 # The files and (unless DATABASE_URL says otherwise) the SQLite database live in a scratch
 # directory that the steps' processes inherit through the environment.
-SHARED = Path(
-    os.environ.setdefault("IPSWORKS_BENCH_DIR", tempfile.mkdtemp(prefix="ipsworks-bench-"))
-)
+# The first process makes the folder (and removes it at the end); the steps' processes find it.
+MADE_HERE = "IPSWORKS_BENCH_DIR" not in os.environ
+if MADE_HERE:
+    os.environ["IPSWORKS_BENCH_DIR"] = tempfile.mkdtemp(prefix="ipsworks-bench-")
+SHARED = Path(os.environ["IPSWORKS_BENCH_DIR"])
 os.environ.setdefault("IPSWORKS_DATA_DIR", str(SHARED))
 os.environ.setdefault("IPSWORKS_ENV", "development")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipsworks.settings")
@@ -102,8 +105,13 @@ def raw_read(paths: list[Path]) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument(
+        "--rows", type=int, nargs="+", default=[10_000, 100_000], help="sizes (any; 10000 100000)"
+    )
     parser.add_argument("--formats", nargs="+", choices=["xlsx", "csv"], default=["xlsx", "csv"])
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the scratch folder (files and database)"
+    )
     parser.add_argument(
         "--apply-limit",
         type=int,
@@ -115,6 +123,16 @@ def main() -> None:
     if args.one:
         print(json.dumps(run_step(*args.one)))
         return
+    try:
+        run_all(args)
+    finally:
+        if MADE_HERE and not args.keep:
+            shutil.rmtree(SHARED, ignore_errors=True)
+        elif MADE_HERE:
+            print(f"Scratch folder kept: {SHARED}")
+
+
+def run_all(args) -> None:
     # Each step runs in a fresh process (sharing one scratch database), so that memory one step
     # grew and the process kept does not hide the next step's.
     print(

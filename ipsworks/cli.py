@@ -10,9 +10,15 @@ def main(argv: list[str] | None = None) -> None:
     if args[:1] == ["demo"]:
         # The demo is a local, embedded install: demo settings (no secret needed, plain HTTP).
         os.environ.setdefault("IPSWORKS_ENV", "demo")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["ipsworks", *args])
+    try:
+        execute_from_command_line(["ipsworks", *args])
+    except ImproperlyConfigured as exc:
+        # A settings problem (no secret key in production, say) is a message, not a traceback.
+        sys.stderr.write(f"ipsworks: {exc}\n")
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

@@ -70,4 +70,5 @@ def copy_assets() -> list[Path]:
 
 if __name__ == "__main__":
     copy_assets()
-    sys.stdout.write(f"ipsworks: front-end assets copied to {TARGET.relative_to(ROOT)}\n")
+    # Standard error: `./dev ipsworks COMMAND > file` must hold only the command's output.
+    sys.stderr.write(f"ipsworks: front-end assets copied to {TARGET.relative_to(ROOT)}\n")

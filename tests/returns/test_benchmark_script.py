@@ -20,9 +20,10 @@ def test_benchmark_prints_every_step_with_its_figures(tmp_path):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "IPSWORKS_DATA_DIR"}
+        if key
+        not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "IPSWORKS_DATA_DIR", "IPSWORKS_BENCH_DIR"}
     }
-    env["IPSWORKS_BENCH_DIR"] = str(tmp_path)  # a scratch SQLite database and files
+    env["TMPDIR"] = str(tmp_path)  # where it makes its scratch folder (database and files)
     out = subprocess.run(  # noqa: S603 - the project's own script
         [sys.executable, str(SCRIPT), "--rows", "120", "--formats", "csv"],
         env=env,
@@ -44,3 +45,4 @@ def test_benchmark_prints_every_step_with_its_figures(tmp_path):
     assert steps["raw read"]["x"] == "1.00"
     assert steps["db floor"]["mb"] == "-"
     assert float(steps["apply"]["seconds"]) > 0
+    assert list(tmp_path.iterdir()) == []  # its scratch folder (one, not one per step) is gone
