@@ -428,3 +428,19 @@ def code_excerpt(*, actor, excerpt: Excerpt, theme_ids: list[int]) -> Coding:
         after={"themes": sorted(t.id for t in themes)},
     )
     return coding
+
+
+@transaction.atomic
+def code_excerpt_changes(
+    *, actor, excerpt: Excerpt, ticked: set[int], shown: set[int] | None
+) -> Coding:
+    """Apply the ticks a coding page changed: themes ticked there since it showed `shown` are
+    added, themes unticked there are removed, and anything else stays as stored (so a page
+    opened earlier, in another tab, does not undo ticks made since). Without `shown` (an older
+    page), the coding becomes exactly `ticked`."""
+    if shown is None:
+        return code_excerpt(actor=actor, excerpt=excerpt, theme_ids=sorted(ticked))
+    coding = Coding.objects.select_for_update().filter(excerpt=excerpt, coder=actor).first()
+    stored = set(coding.themes.values_list("id", flat=True)) if coding else set()
+    wanted = (stored | (ticked - shown)) - (shown - ticked)
+    return code_excerpt(actor=actor, excerpt=excerpt, theme_ids=sorted(wanted))

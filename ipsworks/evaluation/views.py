@@ -410,17 +410,36 @@ def excerpt_form(request, pk: int | None = None):
     )
 
 
+def _shown_ids(text: str | None) -> set[int] | None:
+    """The ticks the coding page showed (its hidden ``shown`` field); None from older pages."""
+    if text is None:
+        return None
+    return set(services.parse_ids(part for part in text.split(",") if part.strip()))
+
+
 def excerpt_code(request, pk: int):
     """The coder ticks themes; with HTMX each change saves and the matrix updates."""
     excerpt = selectors.get_excerpt_or_404(request.user, pk)
     programme = excerpt.site.programme
     saved = False
     error = ""
+    shown: set[int] | None = None  # the ticks this page shows, after this request
+    changed_elsewhere: list[str] = []
     if request.method == "POST":
         try:
-            ids = services.parse_ids(request.POST.getlist("themes"))
-            services.code_excerpt(actor=request.user, excerpt=excerpt, theme_ids=ids)
-            saved = True
+            posted = set(services.parse_ids(request.POST.getlist("themes")))
+            coding = services.code_excerpt_changes(
+                actor=request.user,
+                excerpt=excerpt,
+                ticked=posted,
+                shown=_shown_ids(request.POST.get("shown")),
+            )
+            saved, shown = True, posted
+            stored = {t.id: t.name for t in coding.themes.all()}
+            changed_elsewhere = sorted(
+                [name for pk, name in stored.items() if pk not in posted]
+                + [t.name for t in Theme.objects.filter(pk__in=posted - set(stored))]
+            )
         except (ValueError, ValidationError):
             error = "Some of the themes ticked are not in the codebook. Reload the page."
         if saved and not request.htmx:
@@ -439,6 +458,8 @@ def excerpt_code(request, pk: int):
         "rows": rows,
         "saved": saved,
         "error": error,
+        "shown": ",".join(str(i) for i in sorted(ticked if shown is None else shown)),
+        "changed_elsewhere": changed_elsewhere,
     }
     if request.htmx and request.method == "POST":
         return render(request, "evaluation/_coding_saved.html", context)

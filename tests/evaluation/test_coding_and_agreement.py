@@ -213,3 +213,48 @@ def test_excerpt_is_added_through_the_screen_and_audited(client, users, site_a, 
     assert response.status_code == 302
     assert response["Location"] == reverse("evaluation:excerpt_code", args=[excerpt.pk])
     assert AuditEvent.objects.filter(event="evaluation.excerpt.create", site=site_b).exists()
+
+
+def _themes(excerpt, coder):
+    from ipsworks.evaluation.models import Coding
+
+    coding = Coding.objects.filter(excerpt=excerpt, coder=coder).first()
+    return sorted(coding.themes.values_list("name", flat=True)) if coding else []
+
+
+def test_an_older_coding_page_adds_its_tick_without_undoing_ticks_made_since(
+    client, codebook, excerpt, users
+):
+    from ipsworks.evaluation.services import code_excerpt
+    from tests.html_forms import form_data
+
+    evaluator = users["evaluator"]
+    a, b, c = (codebook[name] for name in ("Partnerships", "Sustainability", "Work and income"))
+    code_excerpt(actor=evaluator, excerpt=excerpt, theme_ids=[a.pk])
+    client.force_login(evaluator)
+    url = reverse("evaluation:excerpt_code", args=[excerpt.pk])
+    old_tab = client.get(url)
+    code_excerpt(actor=evaluator, excerpt=excerpt, theme_ids=[a.pk, b.pk])  # another tab
+    data = form_data(old_tab, field="shown")
+    data["themes"] = [str(a.pk), str(c.pk)]  # this tab ticks C
+    response = client.post(url, data, HTTP_HX_REQUEST="true")
+    assert _themes(excerpt, evaluator) == sorted([a.name, b.name, c.name])
+    page = response.content.decode()
+    assert "also changed on another page (Sustainability)" in page
+    assert f'id="coding-shown" name="shown" value="{min(a.pk, c.pk)},{max(a.pk, c.pk)}"' in page
+    # Unticking on this page removes exactly that theme.
+    data["shown"], data["themes"] = f"{a.pk},{c.pk}", [str(c.pk)]
+    client.post(url, data, HTTP_HX_REQUEST="true")
+    assert _themes(excerpt, evaluator) == sorted([b.name, c.name])
+
+
+def test_a_coding_post_without_the_page_s_ticks_sets_exactly_what_was_ticked(
+    client, codebook, excerpt, users
+):
+    evaluator = users["evaluator"]
+    a, b = codebook["Partnerships"], codebook["Sustainability"]
+    client.force_login(evaluator)
+    url = reverse("evaluation:excerpt_code", args=[excerpt.pk])
+    client.post(url, {"themes": [a.pk, b.pk]})
+    client.post(url, {"themes": [b.pk]})
+    assert _themes(excerpt, evaluator) == [b.name]
