@@ -16,6 +16,9 @@ from .roles import SITE_ROLES, Role
 class User(AbstractUser):
     """A member of staff. Service users never have accounts and are never named."""
 
+    # Changes by itself at every sign-in: not an edit that an admin's change form could undo.
+    SEEN_EXCLUDE = ("last_login",)
+
     class Meta:
         ordering = ["username"]
 

@@ -8,7 +8,10 @@ password shows as ``"(changed)"``.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
+
+from ipsworks.core.concurrency import fingerprint, values_fingerprint
 
 from .models import AuditEvent
 from .services import changed_fields, record, snapshot
@@ -81,9 +84,57 @@ def audit_admin_delete(request, obj, before: dict) -> None:
     )
 
 
-class AuditedAdminMixin:
-    """For a ModelAdmin: audit every save and delete, its inlines' too. (The admin already runs
-    each of these inside a transaction, so the audit row commits or rolls back with it.)"""
+STALE_EDIT_MESSAGE = (
+    "Someone else changed this record (or its rows below) after you opened this page, so "
+    "nothing was saved. Open the record again to see it as it is now, then make your change."
+)
+
+
+class StaleEditGuardMixin:
+    """For a ModelAdmin: refuse to save a change form opened before someone else saved the
+    same record or one of its inline rows. The page carries a fingerprint of them as shown
+    (``_ipsworks_seen``, added by templates/admin/change_form.html); the form's clean()
+    compares it with the record as stored now and shows an error instead of overwriting."""
+
+    def _seen_state(self, request, obj) -> str:
+        parts = [fingerprint(obj)]
+        for inline in self.get_inline_instances(request, obj):
+            formset = inline.get_formset(request, obj)(
+                instance=obj, queryset=inline.get_queryset(request)
+            )
+            parts += sorted(f"{row.pk}:{fingerprint(row)}" for row in formset.get_queryset())
+        return values_fingerprint(*parts)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk is not None:
+            current = type(obj)._default_manager.filter(pk=obj.pk).first()
+            if current is not None:
+                context["ipsworks_seen"] = self._seen_state(request, current)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        seen = request.POST.get("_ipsworks_seen") if request.method == "POST" else None
+        if obj is None or obj.pk is None or not seen:
+            return form_class
+        admin, model, pk = self, type(obj), obj.pk
+
+        class GuardedForm(form_class):
+            def clean(self):
+                data = super().clean()
+                current = model._default_manager.filter(pk=pk).first()
+                if current is not None and admin._seen_state(request, current) != seen:
+                    raise ValidationError(STALE_EDIT_MESSAGE, code="stale")
+                return data
+
+        GuardedForm.__name__ = form_class.__name__
+        return GuardedForm
+
+
+class AuditedAdminMixin(StaleEditGuardMixin):
+    """For a ModelAdmin: audit every save and delete, its inlines' too, and refuse stale edits.
+    (The admin already runs each of these inside a transaction, so the audit row commits or
+    rolls back with it.)"""
 
     def save_model(self, request, obj, form, change):
         current = _current(obj) if change else None

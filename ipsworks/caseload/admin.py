@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 
 from ipsworks.accounts.scoping import scoped_cases
+from ipsworks.audit.admin_mixins import StaleEditGuardMixin
 from ipsworks.audit.models import AuditEvent
 from ipsworks.audit.services import record, snapshot
 
@@ -13,7 +14,7 @@ from .models import Activity, Episode, Job, MinimumWageRate, ServiceUser
 
 
 @admin.register(MinimumWageRate)
-class MinimumWageRateAdmin(admin.ModelAdmin):
+class MinimumWageRateAdmin(StaleEditGuardMixin, admin.ModelAdmin):
     list_display = ["country", "valid_from", "min_age", "max_age", "hourly_rate", "label"]
     list_filter = ["country"]
     ordering = ["country", "-valid_from", "-min_age"]

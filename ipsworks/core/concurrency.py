@@ -33,16 +33,18 @@ class EditConflict(Exception):
 def fingerprint(instance: models.Model | None) -> str:
     """A short digest of the record's stored values except its id (so an unsaved default and
     the same default once saved match). A model whose rows other actions also change lists
-    the fields an edit form covers in ``SEEN_FIELDS``; only those count. None gives the digest
-    of "no record"."""
+    the fields an edit form covers in ``SEEN_FIELDS`` (only those count), or fields that change
+    by themselves in ``SEEN_EXCLUDE`` (such as an account's last sign-in). None gives the
+    digest of "no record"."""
     if instance is None:
         data: dict = {}
     else:
         only = getattr(type(instance), "SEEN_FIELDS", None)
+        skip = getattr(type(instance), "SEEN_EXCLUDE", ())
         data = {
             f.attname: f.value_from_object(instance)
             for f in instance._meta.concrete_fields
-            if not f.primary_key and (only is None or f.name in only)
+            if not f.primary_key and (only is None or f.name in only) and f.name not in skip
         }
     text = json.dumps(data, cls=DjangoJSONEncoder, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
