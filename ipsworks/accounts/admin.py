@@ -2,7 +2,9 @@
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from ipsworks.audit.admin_mixins import AuditedAdminMixin, admin_snapshot, audit_admin_change
@@ -38,3 +40,12 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
 class MembershipAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["user", "role", "programme", "site", "team", "fte", "start_date", "end_date"]
     list_filter = ["role", "programme", "site"]
+
+
+# Django's own group admin, audited like every other (groups carry admin permissions).
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(AuditedAdminMixin, BaseGroupAdmin):
+    pass

@@ -11,6 +11,14 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["action", "site"]
     search_fields = ["actor_label", "entity", "entity_id", "summary", "event"]
 
+    def has_view_permission(self, request, obj=None):
+        # The whole trail, every programme: superusers only. Others read the trail their
+        # roles allow at /audit/ (audit.selectors.audit_events_for).
+        return request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
     def has_add_permission(self, request):
         return False
 

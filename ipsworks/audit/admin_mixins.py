@@ -152,6 +152,33 @@ class AuditedAdminMixin(StaleEditGuardMixin):
         for obj in queryset:
             self.delete_model(request, obj)
 
+    def save_related(self, request, form, formsets, change):
+        # Many-to-many choices (an account's groups and permissions, a group's permissions)
+        # are saved here, after save_model: compare their ids before and after.
+        obj = form.instance
+        names = [f.name for f in obj._meta.many_to_many if f.name in form.fields]
+
+        def ids():
+            return {n: sorted(getattr(obj, n).values_list("pk", flat=True)) for n in names}
+
+        before = ids() if change and names else {}
+        super().save_related(request, form, formsets, change)
+        after = ids() if names else {}
+        if names and before != after:
+            changed = [n for n in names if before.get(n) != after[n]]
+            record(
+                actor=request.user,
+                action=AuditEvent.Action.UPDATE,
+                event="admin.saved",
+                instance=obj,
+                site=_site_of(obj),
+                programme=_programme_of(obj),
+                summary=f"Changed {', '.join(changed)} of {obj._meta.verbose_name} {obj} in the "
+                "admin",
+                before={n: before.get(n, []) for n in changed},
+                after={n: after[n] for n in changed},
+            )
+
     def save_formset(self, request, form, formset, change):
         # Each inline record as stored, by the form's instance (deleting sets its pk to None).
         before = {}

@@ -39,8 +39,10 @@ def record(
     summary: str = "",
     before: dict | None = None,
     after: dict | None = None,
-) -> AuditEvent:
+) -> AuditEvent | None:
     """Write one audit event. Call inside the same transaction as the change it records.
+    An update whose before and after are the same (a form saved unchanged, a double click)
+    changed nothing and records nothing (returns None).
     The event's programme (who may read it) is `programme`, else the site's, else the
     record's own ``programme`` if it has one."""
     if instance is not None:
@@ -52,6 +54,10 @@ def record(
         programme_id = site.programme_id
     else:
         programme_id = getattr(instance, "programme_id", None)
+    before_json = json.loads(json.dumps(before, cls=DjangoJSONEncoder)) if before else None
+    after_json = json.loads(json.dumps(after, cls=DjangoJSONEncoder)) if after else None
+    if action == AuditEvent.Action.UPDATE and before_json and before_json == after_json:
+        return None  # saved as it was: not a change, so not an event
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
         actor=actor_obj,
@@ -63,6 +69,6 @@ def record(
         site=site,
         programme_id=programme_id,
         summary=summary[:500],
-        before=json.loads(json.dumps(before, cls=DjangoJSONEncoder)) if before else None,
-        after=json.loads(json.dumps(after, cls=DjangoJSONEncoder)) if after else None,
+        before=before_json,
+        after=after_json,
     )

@@ -592,10 +592,22 @@ def update_service_user(
                 decision.minimum_wage,
                 decision.is_competitive,
             ):
+                job_before = snapshot(job)
                 job.minimum_wage = decision.minimum_wage
                 job.is_competitive = decision.is_competitive
                 _save(job)
                 dates.append(job.start_date)
+                _audit(
+                    actor=actor,
+                    action=AuditEvent.Action.UPDATE,
+                    event="caseload.job_rechecked",
+                    instance=job,
+                    site=job.site,
+                    summary=f"Re-checked against the minimum wage after the age band changed: "
+                    f"{decision.explanation}",
+                    before=job_before,
+                    after=snapshot(job),
+                )
     _audit(
         actor=actor,
         action=AuditEvent.Action.UPDATE,

@@ -90,6 +90,7 @@ class UploadForm(NhsFormMixin, forms.Form):
 
     def text(self) -> str:
         data = self.cleaned_data["file"].read()
+        self.raw = data  # the bytes as uploaded (their SHA-256 goes into the audit trail)
         try:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -239,11 +240,20 @@ def save_theme(
 
 
 @transaction.atomic
-def import_codebook(*, actor, programme: Programme, text: str) -> dict[str, int]:
+def import_codebook(
+    *,
+    actor,
+    programme: Programme,
+    text: str,
+    filename: str = "",
+    data: bytes | None = None,
+) -> dict[str, int]:
     """Add or update themes from codebook CSV (matched by name). Nothing is deleted; themes
     already as in the file are left alone, so importing the same file again changes nothing.
 
-    Raises CodebookFileError naming every bad row; then nothing is saved.
+    Raises CodebookFileError naming every bad row; then nothing is saved. The audit event
+    names the file and its SHA-256 (of `data`, the bytes uploaded, else of the text) and lists
+    each theme added and each change with its before and after.
     """
     _require_programme(actor, programme)
     rows = parse_codebook(text)
@@ -270,14 +280,24 @@ def import_codebook(*, actor, programme: Programme, text: str) -> dict[str, int]
         else:
             theme.name, theme.description, theme.order = r.name, r.description, r.order
     updated = unchanged = 0
+    added_names: list[str] = []
+    changes: list[dict] = []
     for r in rows:
         theme = themes[r.name.lower()]
         theme.parent = themes[r.parent.lower()] if r.parent else None
         if theme.pk not in before:
             theme.save(update_fields=["parent"])
+            added_names.append(theme.name)
         elif before[theme.pk] != (theme.name, theme.description, theme.order, theme.parent_id):
             theme.save()
             updated += 1
+            keys = ("name", "description", "order", "parent_id")
+            was = dict(zip(keys, before[theme.pk], strict=True))
+            now = {k: getattr(theme, k) for k in keys}
+            changes.append(
+                {"theme": theme.name, "before": {k: was[k] for k in now if was[k] != now[k]}}
+                | {"after": {k: now[k] for k in now if was[k] != now[k]}}
+            )
         else:
             unchanged += 1  # as in the file already: not written, not counted as a change
     # No cycles: every theme must reach the top within as many steps as there are themes.
@@ -300,7 +320,15 @@ def import_codebook(*, actor, programme: Programme, text: str) -> dict[str, int]
             f"Imported codebook for {programme.name}: {created} added, {updated} updated, "
             f"{unchanged} unchanged"
         ),
-        after={"created": created, "updated": updated, "unchanged": unchanged},
+        after={
+            "file": filename,
+            "sha256": hashlib.sha256(data if data is not None else text.encode()).hexdigest(),
+            "created": created,
+            "updated": updated,
+            "unchanged": unchanged,
+            "added": added_names,
+            "changes": changes,
+        },
     )
     return {"created": created, "updated": updated, "unchanged": unchanged}
 
@@ -323,6 +351,8 @@ def load_default_codebook(*, actor, programme: Programme) -> int:
         )
         existing[name.lower()] = theme
         added += 1
+    if not added:
+        return 0  # all there already: nothing changed, nothing to record
     record(
         actor=actor,
         action=AuditEvent.Action.CREATE,

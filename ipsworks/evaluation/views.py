@@ -248,8 +248,13 @@ def codebook(request):
             return redirect("evaluation:codebook")
         if upload.is_valid():
             try:
+                text = upload.text()
                 result = services.import_codebook(
-                    actor=request.user, programme=programme, text=upload.text()
+                    actor=request.user,
+                    programme=programme,
+                    text=text,
+                    filename=upload.cleaned_data["file"].name,
+                    data=upload.raw,
                 )
             except ValidationError as exc:
                 upload.add_error("file", exc.messages)

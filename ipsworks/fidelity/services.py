@@ -77,8 +77,11 @@ def create_scale_rows(scale_model, item_model, data: dict, *, loaded_by=None, ma
 
 
 @transaction.atomic
-def load_scale(*, actor, data: dict, make_current: bool = True) -> ScaleVersion:
-    """Load a checked scale version. `actor` None means the command line (an operator)."""
+def load_scale(
+    *, actor, data: dict, make_current: bool = True, file_bytes: bytes | None = None
+) -> ScaleVersion:
+    """Load a checked scale version. `actor` None means the command line (an operator).
+    `file_bytes`: the file as uploaded, whose SHA-256 the audit event keeps."""
     if actor is not None and not has_role(actor, Role.ADMINISTRATOR):
         raise PermissionDenied("Only an administrator can load a fidelity scale.")
     data = parse_scale(data)
@@ -87,16 +90,28 @@ def load_scale(*, actor, data: dict, make_current: bool = True) -> ScaleVersion:
             f"Version {data['version']} of scale '{data['code']}' is already loaded; "
             "give the file a new version."
         )
+    replaced = list(ScaleVersion.objects.filter(is_current=True)) if make_current else []
     scale = create_scale_rows(
         ScaleVersion, ScaleItem, data, loaded_by=actor, make_current=make_current
     )
+    for old in replaced:
+        record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            event="fidelity.scale_replaced",
+            instance=old,
+            summary=f"{old.code} version {old.version} no longer used for new reviews",
+            before={"is_current": True},
+            after={"is_current": False},
+        )
     record(
         actor=actor,
         action=AuditEvent.Action.IMPORT,
         event="fidelity.scale_loaded",
         instance=scale,
         summary=f"Loaded fidelity scale {scale.code} version {scale.version}",
-        after=snapshot(scale, ["code", "version", "title", "is_current"]),
+        after=snapshot(scale, ["code", "version", "title", "is_current"])
+        | ({"sha256": hashlib.sha256(file_bytes).hexdigest()} if file_bytes is not None else {}),
     )
     return scale
 
@@ -176,7 +191,7 @@ def plan_review(
         if line.strip()
     ]
     PrepTask.objects.bulk_create(tasks)
-    _store_evidence(review)
+    _, _, suggested = _store_evidence(review)
     record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
@@ -184,7 +199,7 @@ def plan_review(
         instance=review,
         site=site,
         summary=f"Planned {review}",
-        after=snapshot(review),
+        after=snapshot(review) | {"suggested_scores": suggested},
     )
     return review
 
@@ -380,18 +395,25 @@ def record_consensus(
     return result
 
 
-def _store_evidence(review: Review) -> int:
+def _store_evidence(review: Review) -> tuple[int, dict, dict]:
+    """Store each measured item's suggested score and figures. Returns (items measured,
+    suggested scores before, after) for the items whose suggestion changed."""
     from .evidence import evidence_for_review
 
     count = 0
+    before: dict[str, int | None] = {}
+    after: dict[str, int | None] = {}
     for number, ev in evidence_for_review(review).items():
         item = _item(review, number)
         result, _ = ItemResult.objects.get_or_create(review=review, item=item)
+        if result.suggested_score != ev.suggested:
+            before[f"item {number}"] = result.suggested_score
+            after[f"item {number}"] = ev.suggested
         result.suggested_score = ev.suggested
         result.evidence = ev.as_dict()
         result.save(update_fields=["suggested_score", "evidence", "updated_at"])
         count += 1
-    return count
+    return count, before, after
 
 
 @transaction.atomic
@@ -399,14 +421,17 @@ def attach_evidence(*, actor, review: Review) -> int:
     """Compute the figures from the records and store each suggested score beside the result."""
     _require_full(actor, review)
     _require_open(review)
-    count = _store_evidence(review)
+    count, before, after = _store_evidence(review)
     record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
         event="fidelity.evidence_attached",
         instance=review,
         site=review.site,
-        summary=f"Evidence from the records attached for {count} items",
+        summary=f"Evidence from the records attached for {count} items; suggested scores "
+        f"changed for {len(after)}",
+        before={"suggested_scores": before},
+        after={"suggested_scores": after, "items_measured": count},
     )
     return count
 
@@ -611,6 +636,16 @@ def ensure_default_scale() -> ScaleVersion:
     if existing is not None:
         existing.is_current = True
         existing.save(update_fields=["is_current"])
+        record(
+            actor=None,
+            action=AuditEvent.Action.UPDATE,
+            event="fidelity.scale_restored",
+            instance=existing,
+            summary=f"{existing.code} version {existing.version} used again for new reviews "
+            "(no scale was current)",
+            before={"is_current": False},
+            after={"is_current": True},
+        )
         return existing
     return load_scale(actor=None, data=data)
 

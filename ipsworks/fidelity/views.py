@@ -607,9 +607,12 @@ def scales(request):
             raise Http404("Not found")
         if form.is_valid():
             try:
-                data = parse_scale_text(form.cleaned_data["scale_file"].read())
+                raw = form.cleaned_data["scale_file"].read()
                 scale = services.load_scale(
-                    actor=request.user, data=data, make_current=form.cleaned_data["make_current"]
+                    actor=request.user,
+                    data=parse_scale_text(raw),
+                    make_current=form.cleaned_data["make_current"],
+                    file_bytes=raw,
                 )
             except ScaleError as exc:
                 problems = exc.problems

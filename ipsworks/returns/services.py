@@ -61,23 +61,43 @@ def system_actor(*, site: Site | None = None):
     the administrator role only in the programmes of the sites it has been asked to act for
     (``site``): least privilege, and visible in the audit trail like anyone else."""
     User = get_user_model()
-    user, _created = User.objects.get_or_create(
+    user, created = User.objects.get_or_create(
         username=SYSTEM_USERNAME,
         defaults={"is_active": True, "first_name": "ipsworks (system)"},
     )
-    if user.has_usable_password() or user.is_superuser or user.is_staff:
+    if created or user.has_usable_password() or user.is_superuser or user.is_staff:
         # It must never be signed in to, and (unlike earlier versions, which made it a
         # superuser) needs no more than its memberships.
+        before = None if created else {"superuser": user.is_superuser, "staff": user.is_staff}
         user.set_unusable_password()
         user.is_superuser = user.is_staff = False
         user.save(update_fields=["password", "is_superuser", "is_staff"])
+        record(
+            actor=None,
+            action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+            event="account.system_account",
+            instance=user,
+            summary="The account commands act as was "
+            + ("made" if created else "reset: it cannot sign in and has no admin rights"),
+            before=before,
+            after={"superuser": False, "staff": False, "can_sign_in": False},
+        )
     if site is not None and not (
         Membership.objects.active()
         .filter(user=user, role=Role.ADMINISTRATOR, programme_id=site.programme_id)
         .exists()
     ):
-        Membership.objects.create(
+        membership = Membership.objects.create(
             user=user, role=Role.ADMINISTRATOR, programme_id=site.programme_id
+        )
+        record(
+            actor=None,
+            action=AuditEvent.Action.CREATE,
+            event="account.system_role",
+            instance=membership,
+            programme=site.programme_id,
+            summary=f"The account commands act as may now act for {site.programme.name}",
+            after=snapshot(membership),
         )
     return user
 

@@ -267,6 +267,10 @@ def test_changing_the_age_band_redecides_job_competitiveness(users, job_a):
     )
     job_a.refresh_from_db()
     assert str(job_a.minimum_wage) == "5.30"
+    event = AuditEvent.objects.get(event="caseload.job_rechecked")  # the job's change is audited
+    assert event.entity_id == str(job_a.pk)
+    assert (event.before["minimum_wage"], event.after["minimum_wage"]) != ("5.30", "5.30")
+    assert event.after["minimum_wage"] == "5.30"
 
 
 def test_batch_sends_one_signal_per_site_and_one_summary_audit(users, site_a, signals):

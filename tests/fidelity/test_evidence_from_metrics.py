@@ -190,6 +190,11 @@ def test_the_consensus_screen_shows_figure_numbers_suggestion_and_what_is_not_re
 
     records.jobs(["Cleaner", "Barista", "cleaner ", "Gardener"], field="job_title")
     services.attach_evidence(actor=reviewers[0], review=review)
+    from ipsworks.audit.models import AuditEvent
+
+    event = AuditEvent.objects.filter(event="fidelity.evidence_attached").latest("id")
+    assert event.after["suggested_scores"]["item 19"] == 4  # the change, with what it was
+    assert event.before["suggested_scores"]["item 19"] is None
     client.force_login(reviewers[0])
     page = " ".join(
         client.get(f"/fidelity/reviews/{review.pk}/consensus/").content.decode().split()

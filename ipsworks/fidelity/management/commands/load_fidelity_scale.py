@@ -1,5 +1,7 @@
 """ipsworks load_fidelity_scale FILE: check a fidelity scale file and load it as a new version."""
 
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
 from ipsworks.fidelity import services
@@ -21,7 +23,10 @@ class Command(BaseCommand):
         try:
             data = read_scale_file(options["file"])
             scale = services.load_scale(
-                actor=None, data=data, make_current=not options["not_current"]
+                actor=None,
+                data=data,
+                make_current=not options["not_current"],
+                file_bytes=Path(options["file"]).read_bytes(),
             )
         except ScaleError as exc:
             lines = "\n".join(f"  - {p}" for p in exc.problems)
