@@ -39,8 +39,9 @@ def create_api_token(*, actor, user, name: str, days: int, raw: str | None = Non
     # Lock the account's row so that two requests at once cannot both pass the limit.
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     if ApiToken.objects.usable().filter(user=user).count() >= MAX_ACTIVE_TOKENS:
+        who = "You already have" if actor is not None else f"{user.username} already has"
         raise ValidationError(
-            {"name": f"You already have {MAX_ACTIVE_TOKENS} tokens. Revoke one you no longer use."}
+            {"name": f"{who} {MAX_ACTIVE_TOKENS} tokens. Revoke one no longer in use."}
         )
     raw = raw or PREFIX + secrets.token_urlsafe(32)
     now = timezone.now()

@@ -34,6 +34,7 @@ def test_list_shows_tokens_without_their_secret_and_revoke_stops_one(client, use
     _, err = run("revoke", str(token.pk))
     assert "Revoked token" in err
     assert "\tRevoked\t" in run("list", "pm")[0]
+    assert "was already revoked" in run("revoke", str(token.pk))[1]
     assert client.get("/api/v1/", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 401
     events = AuditEvent.objects.filter(entity="api.ApiToken").values_list("event", "actor")
     assert sorted(events) == [("api_token.created", None), ("api_token.revoked", None)]
@@ -56,3 +57,10 @@ def test_mistakes_are_reported_plainly(users, args, message):
 def test_only_the_offered_lifetimes_are_accepted(users):
     with pytest.raises(CommandError):
         run("create", "pm", "--name", "x", "--days", "1000")
+
+
+def test_the_limit_names_the_account_when_a_command_makes_the_token(users):
+    for n in range(10):
+        run("create", "pm", "--name", f"script {n}")
+    with pytest.raises(CommandError, match="pm already has 10 tokens"):
+        run("create", "pm", "--name", "one more")

@@ -59,7 +59,7 @@ def test_at_most_ten_working_tokens(client, users, token_for):
         token_for(pm, name=f"script {n}")
     response = make(client, pm, name="one more")
     assert response.status_code == 400
-    assert "Revoke one you no longer use" in response.content.decode()
+    assert "You already have 10 tokens. Revoke one no longer in use." in response.content.decode()
     assert ApiToken.objects.count() == 10
 
 

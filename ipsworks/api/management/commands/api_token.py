@@ -60,5 +60,8 @@ class Command(BaseCommand):
             token = ApiToken.objects.filter(pk=options["id"]).first()
             if token is None:
                 raise CommandError(f"No token with id {options['id']}.")
+            if token.revoked_at is not None:
+                self.stderr.write(f"Token {token.pk} ({token}) was already revoked.")
+                return
             revoke_api_token(actor=None, token=token)
             self.stderr.write(f"Revoked token {token.pk} ({token}) of {token.user.username}.")
