@@ -581,33 +581,9 @@ def update_service_user(
     dates: list[date] = []
     if before["age_band"] != after["age_band"]:
         table = _wages()
-        for job in Job.objects.filter(episode__service_user=person):
-            decision = table.decide(
-                start_date=job.start_date,
-                age_band=person.age_band,
-                hourly_pay=job.hourly_pay,
-                open_to_anyone=job.open_to_anyone,
-            )
-            if (job.minimum_wage, job.is_competitive) != (
-                decision.minimum_wage,
-                decision.is_competitive,
-            ):
-                job_before = snapshot(job)
-                job.minimum_wage = decision.minimum_wage
-                job.is_competitive = decision.is_competitive
-                _save(job)
+        for job in Job.objects.filter(episode__service_user=person).select_related("site"):
+            if _recheck_job(actor, job, table, person.age_band, why="after the age band changed"):
                 dates.append(job.start_date)
-                _audit(
-                    actor=actor,
-                    action=AuditEvent.Action.UPDATE,
-                    event="caseload.job_rechecked",
-                    instance=job,
-                    site=job.site,
-                    summary=f"Re-checked against the minimum wage after the age band changed: "
-                    f"{decision.explanation}",
-                    before=job_before,
-                    after=snapshot(job),
-                )
     _audit(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
@@ -1164,34 +1140,39 @@ def recheck_minimum_wage(*, actor, site: Site | None = None) -> int:
         jobs = jobs.filter(site=site)
     changed = 0
     for job in jobs.select_for_update(of=("self",)).order_by("pk"):
-        decision = table.decide(
-            start_date=job.start_date,
-            age_band=job.episode.service_user.age_band,
-            hourly_pay=job.hourly_pay,
-            open_to_anyone=job.open_to_anyone,
-        )
-        if (job.minimum_wage, job.is_competitive) == (
-            decision.minimum_wage,
-            decision.is_competitive,
-        ):
-            continue
-        before = snapshot(job)
-        job.minimum_wage = decision.minimum_wage
-        job.is_competitive = decision.is_competitive
-        _save(job)
-        changed += 1
-        _audit(
-            actor=actor,
-            action=AuditEvent.Action.UPDATE,
-            event="caseload.job_rechecked",
-            instance=job,
-            site=job.site,
-            summary=f"Re-checked against the minimum wage: {decision.explanation}",
-            before=before,
-            after=snapshot(job),
-        )
-        _changed(Job, job.site, [job.start_date])
+        if _recheck_job(actor, job, table, job.episode.service_user.age_band):
+            changed += 1
+            _changed(Job, job.site, [job.start_date])
     return changed
+
+
+def _recheck_job(actor, job: Job, table, age_band: str, why: str = "") -> bool:
+    """Re-decide one job's minimum wage and competitiveness; save and audit it if they
+    change. Returns whether they did."""
+    decision = table.decide(
+        start_date=job.start_date,
+        age_band=age_band,
+        hourly_pay=job.hourly_pay,
+        open_to_anyone=job.open_to_anyone,
+    )
+    if (job.minimum_wage, job.is_competitive) == (decision.minimum_wage, decision.is_competitive):
+        return False
+    before = snapshot(job)
+    job.minimum_wage = decision.minimum_wage
+    job.is_competitive = decision.is_competitive
+    _save(job)
+    _audit(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        event="caseload.job_rechecked",
+        instance=job,
+        site=job.site,
+        summary=f"Re-checked against the minimum wage{' ' + why if why else ''}: "
+        f"{decision.explanation}",
+        before=before,
+        after=snapshot(job),
+    )
+    return True
 
 
 # --------------------------------------------------------------------------------------------
