@@ -106,7 +106,13 @@ class StaleEditGuardMixin:
         return values_fingerprint(*parts)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and obj.pk is not None:
+        posted = request.POST.get("_ipsworks_seen") if request.method == "POST" else None
+        if posted:
+            # The form is shown again with what was posted (an error, or a refusal): it keeps
+            # the fingerprint of the record as first shown, so saving those values again is
+            # refused too. Opening the record afresh shows it as it is now.
+            context["ipsworks_seen"] = posted
+        elif obj is not None and obj.pk is not None:
             current = type(obj)._default_manager.filter(pk=obj.pk).first()
             if current is not None:
                 context["ipsworks_seen"] = self._seen_state(request, current)
@@ -122,7 +128,9 @@ class StaleEditGuardMixin:
         class GuardedForm(form_class):
             def clean(self):
                 data = super().clean()
-                current = model._default_manager.filter(pk=pk).first()
+                # The admin saves inside a transaction: lock the record so that two saves at
+                # once are judged one after the other.
+                current = model._default_manager.select_for_update().filter(pk=pk).first()
                 if current is not None and admin._seen_state(request, current) != seen:
                     raise ValidationError(STALE_EDIT_MESSAGE, code="stale")
                 return data

@@ -470,6 +470,16 @@ def code_excerpt_changes(
     page), the coding becomes exactly `ticked`."""
     if shown is None:
         return code_excerpt(actor=actor, excerpt=excerpt, theme_ids=sorted(ticked))
+    _require_site(actor, excerpt.site)
+    known = set(
+        Theme.objects.filter(programme=excerpt.site.programme, pk__in=ticked | shown).values_list(
+            "pk", flat=True
+        )
+    )
+    if known != ticked | shown:
+        raise ValidationError(
+            {"themes": "Some of the themes are not in this programme's codebook."}
+        )
     coding = Coding.objects.select_for_update().filter(excerpt=excerpt, coder=actor).first()
     stored = set(coding.themes.values_list("id", flat=True)) if coding else set()
     wanted = (stored | (ticked - shown)) - (shown - ticked)

@@ -443,7 +443,10 @@ def excerpt_code(request, pk: int):
             stored = {t.id: t.name for t in coding.themes.all()}
             changed_elsewhere = sorted(
                 [name for pk, name in stored.items() if pk not in posted]
-                + [t.name for t in Theme.objects.filter(pk__in=posted - set(stored))]
+                + [
+                    t.name
+                    for t in Theme.objects.filter(programme=programme, pk__in=posted - set(stored))
+                ]
             )
         except (ValueError, ValidationError):
             error = "Some of the themes ticked are not in the codebook. Reload the page."

@@ -56,6 +56,7 @@ class ReturnsPermissionError(PermissionDenied):
     pass
 
 
+@transaction.atomic
 def system_actor(*, site: Site | None = None):
     """The account commands act as: active but unable to sign in, and not a superuser. It holds
     the administrator role only in the programmes of the sites it has been asked to act for

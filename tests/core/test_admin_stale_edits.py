@@ -52,9 +52,17 @@ def test_a_site_renamed_meanwhile_keeps_its_new_name(client, site_a, staff_admin
     path = f"/admin/organisation/site/{site_a.pk}/change/"
     data = form_data(change_page(client, path), field="name") | {"referral_target": "130"}
     Site.objects.filter(pk=site_a.pk).update(name="Alpha and Omega")
-    assert client.post(path, data).status_code == 200
+    refused = client.post(path, data)
+    assert refused.status_code == 200
+    # Pressing Save again on the refusal page (still showing the old name) is refused too.
+    assert client.post(path, form_data(refused, field="name")).status_code == 200
     site_a.refresh_from_db()
     assert (site_a.name, site_a.referral_target) == ("Alpha and Omega", 120)
+    # Opened afresh, the record saves.
+    fresh = form_data(change_page(client, path), field="name") | {"referral_target": "130"}
+    assert client.post(path, fresh).status_code == 302
+    site_a.refresh_from_db()
+    assert (site_a.name, site_a.referral_target) == ("Alpha and Omega", 130)
 
 
 def test_an_up_to_date_form_saves_and_a_sign_in_meanwhile_is_no_clash(client, users, staff_admin):

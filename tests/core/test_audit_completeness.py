@@ -157,3 +157,17 @@ def test_the_admin_shows_the_whole_trail_to_superusers_only(client, users):
     staff.user_permissions.add(Permission.objects.get(codename="view_auditevent"))
     client.force_login(staff)
     assert client.get("/admin/audit/auditevent/").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_system_account_and_its_audit_rows_commit_together(site_a, monkeypatch):
+    from ipsworks.accounts.models import User
+    from ipsworks.returns import services
+
+    def fail(**kwargs):
+        raise RuntimeError("audit write failed")
+
+    monkeypatch.setattr(services, "record", fail)
+    with pytest.raises(RuntimeError):
+        services.system_actor(site=site_a)
+    assert not User.objects.filter(username=services.SYSTEM_USERNAME).exists()

@@ -258,3 +258,19 @@ def test_a_coding_post_without_the_page_s_ticks_sets_exactly_what_was_ticked(
     client.post(url, {"themes": [a.pk, b.pk]})
     client.post(url, {"themes": [b.pk]})
     assert _themes(excerpt, evaluator) == [b.name]
+
+
+def test_a_theme_from_another_programme_is_refused_and_never_named(client, excerpt, users):
+    from ipsworks.evaluation.models import Theme
+    from ipsworks.organisation.models import Programme
+
+    other = Programme.objects.create(name="Elsewhere")
+    secret = Theme.objects.create(programme=other, name="Secret theme")
+    client.force_login(users["evaluator"])
+    url = reverse("evaluation:excerpt_code", args=[excerpt.pk])
+    response = client.post(
+        url, {"themes": [secret.pk], "shown": str(secret.pk)}, HTTP_HX_REQUEST="true"
+    )
+    page = response.content.decode()
+    assert "not in the codebook" in page and "Secret theme" not in page
+    assert not _themes(excerpt, users["evaluator"])
