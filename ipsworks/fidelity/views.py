@@ -232,7 +232,9 @@ def _text(value: str) -> str:
     return value.replace("\r\n", "\n").strip()
 
 
-def _unchanged_or_clash(request, number: int, typed: tuple, now: tuple, who="your") -> bool:
+def _unchanged_or_clash(
+    request, number: int, typed: tuple, now: tuple, *, other_reviewer: bool = False
+) -> bool:
     """For one row of a page that saves every row at once: True when the person left the row
     as the page showed it (nothing to write, whatever is stored now). Raises ReviewError when
     they changed it and someone else changed it too since the page was shown. Pages without
@@ -243,7 +245,7 @@ def _unchanged_or_clash(request, number: int, typed: tuple, now: tuple, who="you
     if values_fingerprint(*typed) == shown:
         return True
     if values_fingerprint(*now) != shown and typed != now:
-        whose = "the other reviewer" if who == "the other" else "you, on another page,"
+        whose = "the other reviewer" if other_reviewer else "you, on another page,"
         stored = "nothing" if now[0] is None else str(now[0])
         raise services.ReviewError(
             f"{whose} changed this item since this page was opened (it is now {stored}): "
@@ -268,7 +270,7 @@ def consensus(request, pk: int):
             try:
                 agreed = _whole_number(raw)
                 now = (row["agreed"], row["result"].reason if row["result"] else "")
-                if _unchanged_or_clash(request, number, (agreed, reason), now, who="the other"):
+                if _unchanged_or_clash(request, number, (agreed, reason), now, other_reviewer=True):
                     continue
             except (ValueError, services.ReviewError) as exc:
                 errors.append({"id": f"agreed-{number}", "text": f"Item {number}: {exc}"})
