@@ -247,7 +247,7 @@ def import_codebook(
     text: str,
     filename: str = "",
     data: bytes | None = None,
-) -> dict[str, int]:
+) -> dict:
     """Add or update themes from codebook CSV (matched by name). Nothing is deleted; themes
     already as in the file are left alone, so importing the same file again changes nothing.
 
@@ -330,7 +330,12 @@ def import_codebook(
             "changes": changes,
         },
     )
-    return {"created": created, "updated": updated, "unchanged": unchanged}
+    return {
+        "created": created,
+        "updated": updated,
+        "unchanged": unchanged,
+        "updated_names": [change["theme"] for change in changes],
+    }
 
 
 @transaction.atomic

@@ -264,8 +264,11 @@ def codebook(request):
             else:
                 messages.success(
                     request,
-                    f"Codebook imported: {result['created']} themes added, "
-                    f"{result['updated']} updated, {result['unchanged']} unchanged.",
+                    f"Codebook imported: {result['created']} "
+                    f"theme{'' if result['created'] == 1 else 's'} added, "
+                    f"{result['updated']} updated"
+                    + (f" ({', '.join(result['updated_names'])})" if result["updated"] else "")
+                    + f", {result['unchanged']} unchanged.",
                 )
                 return redirect("evaluation:codebook")
     return render(

@@ -30,7 +30,12 @@ def test_export_then_import_round_trips(client, codebook, users, programme):
     assert "Partnerships,Organisational factors," in exported
     Theme.objects.all().delete()
     result = services.import_codebook(actor=users["evaluator"], programme=programme, text=exported)
-    assert result == {"created": len(codebook), "updated": 0, "unchanged": 0}
+    assert result == {
+        "created": len(codebook),
+        "updated": 0,
+        "unchanged": 0,
+        "updated_names": [],
+    }
     again = Theme.objects.get(name="Partnerships")
     assert again.parent.name == "Organisational factors"
 
@@ -118,7 +123,12 @@ def test_importing_an_unchanged_export_changes_nothing_and_counts_nothing_as_upd
     exported = client.get(reverse("evaluation:codebook_export")).content.decode()
     before = list(Theme.objects.values_list("id", "name", "parent_id", "description", "order"))
     result = services.import_codebook(actor=users["evaluator"], programme=programme, text=exported)
-    assert result == {"created": 0, "updated": 0, "unchanged": len(codebook)}
+    assert result == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": len(codebook),
+        "updated_names": [],
+    }
     after = list(Theme.objects.values_list("id", "name", "parent_id", "description", "order"))
     assert after == before
     event = AuditEvent.objects.filter(event="evaluation.codebook.import").latest("id")
@@ -139,5 +149,10 @@ def test_a_new_parent_alone_counts_as_an_update(codebook, users, programme):
     )
     text = out.getvalue()
     result = services.import_codebook(actor=users["evaluator"], programme=programme, text=text)
-    assert result == {"created": 0, "updated": 1, "unchanged": 0}
+    assert result == {
+        "created": 0,
+        "updated": 1,
+        "unchanged": 0,
+        "updated_names": ["Partnerships"],
+    }
     assert Theme.objects.get(name="Partnerships").parent.name == "Sustainability"

@@ -107,7 +107,7 @@ def test_a_codebook_with_formula_like_text_exports_inert_and_imports_back_unchan
         ("-Child", "=Top", "+plus", 2),
     ]
     result = services.import_codebook(actor=users["evaluator"], programme=programme, text=exported)
-    assert result == {"created": 0, "updated": 0, "unchanged": 2}
+    assert result == {"created": 0, "updated": 0, "unchanged": 2, "updated_names": []}
 
 
 def test_a_huge_theme_order_is_refused_naming_the_row(users, programme):
