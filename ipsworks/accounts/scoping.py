@@ -27,7 +27,7 @@ from django.http import Http404
 from ipsworks.organisation.models import Site
 
 from .models import Membership
-from .roles import AUDIT_ROLES, CASE_ROLES, Role
+from .roles import AUDIT_ROLES, CASE_ROLES, PROGRAMME_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,8 @@ class Scope:
     case_team_ids: frozenset[int]
     own_caseload_site_ids: frozenset[int]
     is_superuser: bool = False
+    # Programmes where the user holds a programme-wide role (their programme pages).
+    programme_wide_ids: frozenset[int] = frozenset()
 
     @property
     def sees_any_cases(self) -> bool:
@@ -78,12 +80,7 @@ def scope_for(user) -> Scope:
     case_sites: set[int] = set()
     case_teams: set[int] = set()
     own_sites: set[int] = set()
-    programme_wide = {
-        m.programme_id
-        for m in memberships
-        if m.role in {Role.PROGRAMME_MANAGER, Role.ADMINISTRATOR, Role.COMMISSIONER}
-        or m.role in {Role.REVIEWER, Role.EVALUATOR}
-    }
+    programme_wide = {m.programme_id for m in memberships if m.role in PROGRAMME_ROLES}
     if user.is_superuser:
         site_ids.update(Site.objects.values_list("id", flat=True))
         case_sites.update(site_ids)
@@ -117,6 +114,7 @@ def scope_for(user) -> Scope:
         case_team_ids=frozenset(case_teams),
         own_caseload_site_ids=frozenset(own_sites),
         is_superuser=user.is_superuser,
+        programme_wide_ids=frozenset(programme_wide),
     )
     user._ipsworks_scope = scope
     return scope

@@ -509,8 +509,7 @@ def viewable_programme(user, wanted: str | None = None) -> Programme:
     if not scope.is_superuser:
         # Only programmes where the user holds a programme-wide role: a site role elsewhere
         # (a specialist in another programme, say) opens that site, not its programme.
-        wide = Membership.objects.active().filter(user=user, role__in=PROGRAMME_ROLES)
-        programmes = programmes.filter(id__in=wide.values("programme_id"))
+        programmes = programmes.filter(id__in=scope.programme_wide_ids)
     if wanted and wanted.isascii() and wanted.isdigit():
         programmes = programmes.filter(pk=int(wanted))
     programme = programmes.first()
